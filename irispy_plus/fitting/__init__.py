@@ -1,0 +1,1 @@
+"""irispy_plus.fitting"""

@@ -1,0 +1,10 @@
+"""
+The package logger.
+"""
+
+import logging
+
+__all__ = ["log"]
+
+log = logging.getLogger("irispy_plus")
+log.addHandler(logging.NullHandler())
