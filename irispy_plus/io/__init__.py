@@ -2,8 +2,8 @@
 Read IRIS Level 2 files into cubes with full world coordinates.
 """
 
-__all__ = ["read_files"]
+from irispy_plus.io._layout import Level2File, WindowInfo
+from irispy_plus.io.read import read_files
+from irispy_plus.io.wcs import IRISRasterWCS, IRISSJIWCS
 
-
-def read_files(*args, **kwargs):  # placeholder until the reader lands
-    raise NotImplementedError
+__all__ = ["IRISRasterWCS", "IRISSJIWCS", "Level2File", "WindowInfo", "read_files"]

@@ -1,0 +1,367 @@
+"""
+The IRIS cube classes: thin subclasses of the sunraster and ndcube classes.
+
+- `IRISSpectrogramCube`: one spectral window of one raster file.
+- `IRISRasterSequence`: one spectral window over several raster repeats, in time order.
+- `RasterCollection`: the windows of an observation, keyed by label.
+- `IRISSJICube`: one slit-jaw file, (time, y, x).
+- `SJICollection`: several slit-jaw files, keyed by band.
+"""
+
+import textwrap
+
+import astropy.units as u
+import numpy as np
+from ndcube import NDCollection, NDCube
+from sunraster import RasterSequence, SpectrogramCube
+
+from irispy_plus.utils.exceptions import IrispyPlusError
+
+__all__ = [
+    "IRISObservation",
+    "IRISRasterSequence",
+    "IRISSJICube",
+    "IRISSpectrogramCube",
+    "RasterCollection",
+    "SJICollection",
+]
+
+
+class _DiskBackedMixin:
+    """
+    Pull a lazily read cube into memory and drop it back to its file.
+    """
+
+    def load(self):
+        """
+        Read the data, mask and uncertainty into memory (in place) and return the cube.
+
+        Later operations no longer read the file. `unload` goes back. The IRIS
+        tutorial calls this ``flush``, which is an alias.
+        """
+        if getattr(self, "_on_disk", None) is None and not _is_lazy(self.data):
+            return self
+        self._on_disk = (self._data, self._mask, self._uncertainty)
+        self._data = np.asarray(self._data)
+        if self._mask is not None and not isinstance(self._mask, bool | np.bool_):
+            self._mask = np.asarray(self._mask)
+        if self._uncertainty is not None and _is_lazy(self._uncertainty.array):
+            self._uncertainty = self._uncertainty.__class__(
+                np.asarray(self._uncertainty.array), unit=self._uncertainty.unit
+            )
+        return self
+
+    def unload(self):
+        """
+        Drop the data read by `load` and go back to reading from the file on use.
+
+        The IRIS tutorial calls this ``tomemmap``, which is an alias.
+
+        Raises
+        ------
+        IrispyPlusError
+            If the cube was not loaded from a lazily read one.
+        """
+        on_disk = getattr(self, "_on_disk", None)
+        if on_disk is None:
+            if _is_lazy(self.data):
+                return self
+            msg = (
+                "This cube's data are in memory and were not read lazily from a file "
+                "(it was made in memory or sliced from a loaded cube), so there is no file "
+                "to go back to. Read the file again with irispy_plus.read_files."
+            )
+            raise IrispyPlusError(msg)
+        self._data, self._mask, self._uncertainty = on_disk
+        self._on_disk = None
+        return self
+
+    flush = load
+    tomemmap = unload
+
+    @property
+    def is_lazy(self):
+        """
+        Whether the data are still on disk (read only when used).
+        """
+        return _is_lazy(self.data)
+
+    @property
+    def aux(self):
+        """
+        The auxiliary array rows of this cube's exposures, as an astropy Table.
+        """
+        return self.meta.aux
+
+
+def _is_lazy(array):
+    return hasattr(array, "dask")
+
+
+class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
+    """
+    One spectral window of one IRIS raster file.
+
+    Axes in numpy order: (raster step or sit-and-stare exposure, position along the
+    slit, wavelength). The data are in the detector's DN unit (see `irispy_plus.units`),
+    read lazily from the file; the mask is True at the fill value and saturated pixels.
+    World coordinates come from the per-exposure pointing (`irispy_plus.io.wcs`); the
+    time (middle of each exposure), exposure time and observer radial velocity of each
+    step are extra coordinates.
+
+    See `sunraster.SpectrogramCube` for the parameters.
+
+    Examples
+    --------
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> cube = read_files(sample.RASTER)["Si IV 1403"]
+    >>> cube.shape
+    (8, 109, 29)
+    >>> cube.spectral_axis[0]
+    <SpectralCoord 1398.35562653 Angstrom>
+    >>> cube.exposure_time[0]
+    <Quantity 7.99924 s>
+    """
+
+    @property
+    def spectral_window(self):
+        """
+        The window label, e.g. ``"Si IV 1403"``.
+        """
+        return self.meta.spectral_window
+
+    def __str__(self):
+        header = f"{self.meta.spectral_window} from {self.meta.filename}"
+        return f"{header}\n{super().__str__()}"
+
+
+class IRISRasterSequence(RasterSequence):
+    """
+    One spectral window over several raster repeats (``r00000``, ``r00001``, ...), in
+    time order. The raster step axis is the common axis, so ``sequence.index_as_cube``
+    indexes the steps of all repeats as one long axis.
+
+    Examples
+    --------
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> sequence = read_files(sample.RASTER_SERIES)["Si IV 1403"]
+    >>> len(sequence.data), sequence[0].shape
+    (3, (8, 109, 29))
+    """
+
+    @property
+    def spectral_window(self):
+        """
+        The window label, e.g. ``"Si IV 1403"``.
+        """
+        return self.data[0].meta.spectral_window
+
+    def load(self):
+        """
+        Read every repeat into memory; see `IRISSpectrogramCube.load`.
+        """
+        for cube in self.data:
+            cube.load()
+        return self
+
+    def unload(self):
+        """
+        Go back to reading every repeat from its file; see `IRISSpectrogramCube.unload`.
+        """
+        for cube in self.data:
+            cube.unload()
+        return self
+
+    flush = load
+    tomemmap = unload
+
+
+class RasterCollection(NDCollection):
+    """
+    The spectral windows of IRIS raster files, keyed by window label.
+
+    Each value is an `IRISSpectrogramCube` when one file was read, or an
+    `IRISRasterSequence` over the raster repeats when several files of one observation
+    were. ``repr`` shows the windows and the observation.
+
+    Examples
+    --------
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> rasters = read_files(sample.SNS_RASTER)
+    >>> list(rasters)[:3]
+    ['C II 1336', 'Fe XII 1349', 'O I 1356']
+    """
+
+    @property
+    def windows(self):
+        """
+        The window labels.
+        """
+        return list(self.keys())
+
+    def _first_cube(self):
+        first = next(iter(self.values()))
+        return first.data[0] if isinstance(first, IRISRasterSequence) else first
+
+    def __str__(self):
+        cube = self._first_cube()
+        meta = cube.meta
+        lines = [
+            f"RasterCollection: OBSID {meta.obsid}, {meta.observation_description}",
+            f"  start {meta.get('STARTOBS')}, {len(self)} window(s):",
+        ]
+        for label, value in self.items():
+            if isinstance(value, IRISRasterSequence):
+                shape = f"{len(value.data)} repeats x {value.data[0].shape}"
+                first = value.data[0]
+            else:
+                shape = str(value.shape)
+                first = value
+            lines.append(f"    {label:<14} {first.meta.band:<5} {shape}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return f"<{self!s}>"
+
+    def load(self):
+        """
+        Read every window into memory; see `IRISSpectrogramCube.load`.
+        """
+        for value in self.values():
+            value.load()
+        return self
+
+    def unload(self):
+        """
+        Go back to reading every window from its file.
+        """
+        for value in self.values():
+            value.unload()
+        return self
+
+    flush = load
+    tomemmap = unload
+
+
+class IRISSJICube(_DiskBackedMixin, NDCube):
+    """
+    One IRIS slit-jaw image series.
+
+    Axes in numpy order: (time, y, x). World coordinates: helioprojective longitude and
+    latitude from each frame's own pointing, and time (middle of each exposure). The
+    exposure time of each frame is an extra coordinate.
+
+    Examples
+    --------
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> sji = read_files(sample.SJI_1400)
+    >>> sji.shape
+    (2, 109, 178)
+    >>> sji.time.isot[0]
+    '2023-04-08T11:10:12.690'
+    """
+
+    @property
+    def band(self):
+        """
+        The slit-jaw band, e.g. ``"SJI_1400"``.
+        """
+        return self.meta.detector
+
+    @property
+    def time(self):
+        """
+        The middle of each frame's exposure.
+        """
+        return self.axis_world_coords("time")[0]
+
+    @property
+    def exposure_time(self):
+        """
+        The exposure time of each frame.
+        """
+        return self.axis_world_coords("exposure time", wcs=self.extra_coords)[0]
+
+    def apply_exposure_time_correction(self, undo=False):
+        """
+        Divide the data (and uncertainty) by each frame's own exposure time, giving
+        DN/s; ``undo=True`` multiplies back.
+
+        Returns
+        -------
+        IRISSJICube
+            A new cube; the data stay lazy if they were.
+
+        Raises
+        ------
+        IrispyPlusError
+            If the correction is already applied (or, with ``undo``, is not).
+        """
+        per_second = u.s in self.unit.decompose().bases
+        if per_second != undo:
+            state = "already" if per_second else "not"
+            msg = f"The exposure time correction is {state} applied to this cube (unit {self.unit})."
+            raise IrispyPlusError(msg)
+        seconds = self.exposure_time.to_value(u.s)
+        time_axis = 0 if self.data.ndim == 3 else None
+        if time_axis is not None:
+            seconds = seconds[:, np.newaxis, np.newaxis]
+        factor = seconds if undo else 1 / seconds
+        uncertainty = None
+        if self.uncertainty is not None:
+            uncertainty = self.uncertainty.__class__(self.uncertainty.array * factor)
+        new_unit = self.unit * u.s if undo else self.unit / u.s
+        return self._new_instance(data=self.data * factor, uncertainty=uncertainty, unit=new_unit)
+
+    def __str__(self):
+        return textwrap.dedent(
+            f"""\
+            IRISSJICube {self.band} from {self.meta.filename}
+            OBSID {self.meta.obsid}: {self.meta.observation_description}
+            Shape (time, y, x): {self.shape}
+            Time range: {self.time[0].isot} to {self.time[-1].isot}
+            Unit: {self.unit}"""
+        )
+
+    def __repr__(self):
+        return f"{object.__repr__(self)}\n{self!s}"
+
+
+class SJICollection(NDCollection):
+    """
+    Several slit-jaw cubes, keyed by band (``"SJI_1400"``).
+    """
+
+
+class IRISObservation(dict):
+    """
+    What `irispy_plus.read_files` returns for raster and slit-jaw files together: the
+    `RasterCollection` under ``"raster"`` and each slit-jaw cube under its band.
+
+    Examples
+    --------
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> observation = read_files(sample.SNS_DIR)
+    >>> sorted(observation)
+    ['SJI_1330', 'SJI_1400', 'SJI_2796', 'SJI_2832', 'raster']
+    """
+
+    @property
+    def raster(self):
+        """
+        The spectrograph windows, a `RasterCollection` (None if no raster was read).
+        """
+        return self.get("raster")
+
+    @property
+    def sji(self):
+        """
+        The slit-jaw cubes keyed by band, an `SJICollection` (None if none was read).
+        """
+        cubes = [(key, value) for key, value in self.items() if key != "raster"]
+        return SJICollection(cubes, aligned_axes=None) if cubes else None

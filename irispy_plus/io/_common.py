@@ -1,0 +1,61 @@
+"""
+What the raster and slit-jaw readers share: metadata, times, uncertainties.
+"""
+
+import astropy.units as u
+import numpy as np
+from astropy.nddata import StdDevUncertainty
+
+from irispy_plus.meta import AUX_TABLE, EXPOSURE_INDEX, FILENAME_TABLE, IRISMeta
+
+__all__ = ["READ_NOISE", "build_meta", "mid_exposure_times", "photon_uncertainty"]
+
+#: Read noise of the IRIS cameras in DN (De Pontieu et al. 2014).
+READ_NOISE = 1.2
+
+
+def build_meta(layout, index, extra, n_exposure_axis_length):
+    """
+    The metadata of one window: primary header, then the window's own header, then
+    ``extra``, with the per-exposure index attached to the first array axis.
+    """
+    values = {}
+    for header in (layout.primary_header, layout.headers[index]):
+        values.update((key, value) for key, value in header.items() if key not in ("COMMENT", "HISTORY", ""))
+    values.update(extra)
+    values["filename"] = layout.name
+    values[EXPOSURE_INDEX] = np.arange(n_exposure_axis_length)
+    values[AUX_TABLE] = layout.aux_table
+    values[FILENAME_TABLE] = layout.filename_table
+    meta = IRISMeta(values, axes={EXPOSURE_INDEX: 0}, data_shape=layout._shape(index))
+    return meta
+
+
+def mid_exposure_times(layout, exposure_times):
+    """
+    The middle of each exposure: STARTOBS + TIME + exposure time / 2.
+    """
+    return layout.start_time + (layout.aux_table["TIME"].data + exposure_times / 2) * u.s
+
+
+def photon_uncertainty(data, unit):
+    """
+    The 1-sigma uncertainty of DN values from photon (Poisson) and read noise.
+
+    ``sigma_DN = sqrt(max(DN, 0) / g + READ_NOISE**2)`` with ``g`` the photons per DN of
+    the detector (``unit``). Lazy if ``data`` is.
+
+    Parameters
+    ----------
+    data : array-like
+        Values in DN.
+    unit : astropy.units.Unit
+        The detector's DN unit.
+
+    Returns
+    -------
+    astropy.nddata.StdDevUncertainty
+    """
+    photons_per_dn = unit.to(u.ph)
+    variance = np.maximum(data, 0) / photons_per_dn + READ_NOISE**2
+    return StdDevUncertainty(variance**0.5, unit=unit)

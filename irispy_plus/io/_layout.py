@@ -1,0 +1,368 @@
+"""
+The layout of an IRIS Level 2 FITS file, read without touching the data.
+
+A spectrograph ("raster") file holds an empty primary HDU with the observation header,
+one image extension per spectral window, then the auxiliary array (one row per exposure)
+and an ASCII table of per-exposure file names and IDs. A slit-jaw file holds its image
+series in the primary HDU, then the same two per-exposure extensions.
+"""
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import astropy.units as u
+import numpy as np
+from astropy.io import fits
+from astropy.table import Table
+from astropy.time import Time
+from astropy.utils.exceptions import AstropyUserWarning
+
+from irispy_plus.utils.exceptions import IrispyPlusFileError
+
+__all__ = ["Level2File", "WindowInfo"]
+
+_FITS_DTYPES = {8: ">u1", 16: ">i2", 32: ">i4", -32: ">f4", -64: ">f8"}
+_REQUIRED_PRIMARY = ("INSTRUME", "STARTOBS", "DATE_OBS", "OBSID")
+_REQUIRED_WINDOW = ("CDELT1", "CDELT2", "CDELT3", "CRPIX1", "CRPIX2", "CRPIX3", "CRVAL1", "CRVAL2", "CRVAL3")
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    """
+    What a file says of one of its windows (a spectral window, or the slit-jaw image).
+
+    Attributes
+    ----------
+    index : int
+        The extension that holds the window (0 for a slit-jaw file).
+    label : str
+        The window label as the file gives it, e.g. ``"Si IV 1403"`` or ``"SJI_1400"``.
+    shape : tuple of int
+        The data shape in numpy order.
+    wavelength_min, wavelength_max : astropy.units.Quantity
+        The wavelength range of the window.
+    band : str
+        The detector: ``"FUV1"``, ``"FUV2"``, ``"NUV"`` or the slit-jaw band.
+    """
+
+    index: int
+    label: str
+    shape: tuple
+    wavelength_min: u.Quantity
+    wavelength_max: u.Quantity
+    band: str
+
+    def contains(self, wavelength):
+        """
+        Whether ``wavelength`` (a Quantity) lies inside the window.
+        """
+        wavelength = wavelength.to(u.AA, equivalencies=u.spectral())
+        return bool(self.wavelength_min <= wavelength <= self.wavelength_max)
+
+
+def _open_hdulist(source, name):
+    """
+    Open a FITS source with astropy, turning every failure into a clear error.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AstropyUserWarning)
+        try:
+            hdulist = fits.open(source, memmap=False, do_not_scale_image_data=True, lazy_load_hdus=False)
+        except (OSError, ValueError, TypeError, IndexError) as error:
+            msg = (
+                f"{name} could not be read as a FITS file ({error}). It may be damaged or "
+                "not a FITS file at all: download it again from the IRIS archive."
+            )
+            raise IrispyPlusFileError(msg) from error
+    truncated = [w for w in caught if "truncated" in str(w.message).lower()]
+    if truncated:
+        hdulist.close()
+        msg = f"{name} is truncated ({truncated[0].message}). Download the file again."
+        raise IrispyPlusFileError(msg)
+    return hdulist
+
+
+class Level2File:
+    """
+    The structure of one IRIS Level 2 file: headers, data locations, windows and the
+    per-exposure tables. Opening one reads the headers only.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or bytes
+        A path to the file, or its whole content in memory (as read from a ``.gz`` file
+        or a tar archive).
+    name : str, optional
+        How to name the file in messages; the path by default.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If the file is not an IRIS Level 2 file, is truncated, or lacks keywords.
+
+    Examples
+    --------
+    >>> from irispy_plus.io import Level2File
+    >>> from irispy_plus.data import sample
+    >>> layout = Level2File(sample.SNS_RASTER)
+    >>> layout.kind, len(layout.windows), layout.n_exposures
+    ('raster', 8, 187)
+    """
+
+    def __init__(self, source, name=None):
+        if isinstance(source, bytes | bytearray | memoryview):
+            self.path = None
+            self._buffer = memoryview(source)
+            self.name = name or "<in-memory file>"
+            hdulist = _open_hdulist(io.BytesIO(source), self.name)
+            size = len(self._buffer)
+        else:
+            self.path = Path(source)
+            self._buffer = None
+            self.name = name or str(self.path)
+            if not self.path.is_file():
+                msg = f"{self.name} does not exist or is not a file."
+                raise IrispyPlusFileError(msg)
+            hdulist = _open_hdulist(self.path, self.name)
+            size = self.path.stat().st_size
+        with hdulist:
+            self.headers = [hdu.header for hdu in hdulist]
+            infos = [hdu.fileinfo() for hdu in hdulist]
+            self._offsets = [info["datLoc"] for info in infos]
+            self._spans = [info["datSpan"] for info in infos]
+        self._check(size)
+        self._aux_table = None
+        self._filename_table = None
+
+    # --- validation --------------------------------------------------------------------
+    def _check(self, size):
+        primary = self.headers[0]
+        instrument = str(primary.get("INSTRUME", "")).strip()
+        if instrument not in ("SPEC", "SJI") or round(float(primary.get("DATA_LEV", -1))) != 2:
+            msg = (
+                f"{self.name} is not an IRIS Level 2 file (INSTRUME={instrument or 'missing'!r}, "
+                f"DATA_LEV={primary.get('DATA_LEV', 'missing')!r}). irispy-plus reads IRIS Level 2 "
+                "raster and slit-jaw files, named iris_l2_*_raster_t000_r*.fits or iris_l2_*_SJI_*.fits."
+            )
+            raise IrispyPlusFileError(msg)
+        self.kind = "raster" if instrument == "SPEC" else "sji"
+        self._require(primary, _REQUIRED_PRIMARY, "primary header")
+        expected = self._offsets[-1] + self._spans[-1]
+        if size < expected - 2880:
+            msg = (
+                f"{self.name} is truncated: its headers describe {expected} bytes but it holds "
+                f"{size}. Download the file again."
+            )
+            raise IrispyPlusFileError(msg)
+        if self.kind == "raster":
+            self._require(primary, ("NWIN",), "primary header")
+            n_windows = int(primary["NWIN"])
+            if len(self.headers) < n_windows + 3:
+                msg = (
+                    f"{self.name} declares {n_windows} windows (NWIN) but has only "
+                    f"{len(self.headers)} HDUs; the file is incomplete. Download it again."
+                )
+                raise IrispyPlusFileError(msg)
+            for index in range(1, n_windows + 1):
+                self._require(primary, (f"TDESC{index}", f"TWMIN{index}", f"TWMAX{index}"), "primary header")
+                self._require(self.headers[index], _REQUIRED_WINDOW, f"extension {index}")
+        else:
+            self._require(primary, _REQUIRED_WINDOW[:2] + ("CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"), "header")
+        for required in ("XCENIX", "YCENIX", "TIME"):
+            if required not in self.headers[-2]:
+                msg = (
+                    f"{self.name}: the auxiliary extension (HDU {len(self.headers) - 2}) lacks the "
+                    f"{required} column keyword; this is not a complete IRIS Level 2 file."
+                )
+                raise IrispyPlusFileError(msg)
+
+    def _require(self, header, keywords, where):
+        missing = [key for key in keywords if key not in header]
+        if missing:
+            msg = (
+                f"{self.name}: the {where} lacks the keyword(s) {', '.join(missing)} that every "
+                "IRIS Level 2 file has. The file was altered or is not IRIS Level 2; use the "
+                "original file from the IRIS archive."
+            )
+            raise IrispyPlusFileError(msg)
+
+    # --- headers -----------------------------------------------------------------------
+    def header(self, extension=0):
+        """
+        The header of an extension; negative indices count from the end.
+
+        Parameters
+        ----------
+        extension : int
+            The HDU index, e.g. 0 for the primary, -2 for the auxiliary array.
+
+        Returns
+        -------
+        astropy.io.fits.Header
+        """
+        try:
+            return self.headers[extension]
+        except IndexError:
+            msg = f"{self.name} has {len(self.headers)} HDUs; there is no extension {extension}."
+            raise IrispyPlusFileError(msg) from None
+
+    @property
+    def primary_header(self):
+        """
+        The primary header.
+        """
+        return self.headers[0]
+
+    @property
+    def start_time(self):
+        """
+        The start of the observation, STARTOBS.
+        """
+        return Time(self.primary_header["STARTOBS"], scale="utc")
+
+    @property
+    def n_exposures(self):
+        """
+        How many exposures the file holds (rows of the auxiliary array).
+        """
+        return int(self.headers[-2]["NAXIS2"])
+
+    # --- windows -----------------------------------------------------------------------
+    @property
+    def windows(self):
+        """
+        The windows of the file, as a list of `WindowInfo`.
+        """
+        primary = self.primary_header
+        if self.kind == "sji":
+            band = f"SJI_{round(float(primary['TWAVE1']))}"
+            return [
+                WindowInfo(
+                    index=0,
+                    label=band,
+                    shape=self._shape(0),
+                    wavelength_min=primary["TWMIN1"] * u.AA,
+                    wavelength_max=primary["TWMAX1"] * u.AA,
+                    band=band,
+                )
+            ]
+        return [
+            WindowInfo(
+                index=index,
+                label=str(primary[f"TDESC{index}"]).strip(),
+                shape=self._shape(index),
+                wavelength_min=primary[f"TWMIN{index}"] * u.AA,
+                wavelength_max=primary[f"TWMAX{index}"] * u.AA,
+                band=str(primary.get(f"TDET{index}", "")).strip(),
+            )
+            for index in range(1, int(primary["NWIN"]) + 1)
+        ]
+
+    def _shape(self, index):
+        header = self.headers[index]
+        return tuple(int(header[f"NAXIS{axis}"]) for axis in range(int(header["NAXIS"]), 0, -1))
+
+    # --- data --------------------------------------------------------------------------
+    def raw_array(self, index):
+        """
+        The stored values of an image HDU, memory-mapped (or a view of the in-memory
+        file), unscaled and big-endian as in the file.
+
+        Parameters
+        ----------
+        index : int
+            The HDU index.
+
+        Returns
+        -------
+        numpy.ndarray
+            A read-only array of the file's raw values.
+        """
+        header = self.headers[index]
+        dtype = np.dtype(_FITS_DTYPES[int(header["BITPIX"])])
+        shape = self._shape(index)
+        if self._buffer is not None:
+            count = int(np.prod(shape))
+            return np.frombuffer(self._buffer, dtype=dtype, count=count, offset=self._offsets[index]).reshape(
+                shape
+            )
+        return np.memmap(self.path, dtype=dtype, mode="r", offset=self._offsets[index], shape=shape)
+
+    def scaling(self, index):
+        """
+        ``(bscale, bzero)`` of an image HDU: from its own header or, as IRIS spectrograph
+        files carry them, the primary header's.
+        """
+        header = self.headers[index]
+        if int(header["BITPIX"]) < 0:
+            return 1.0, 0.0
+        primary = self.primary_header
+        bscale = header.get("BSCALE", primary.get("BSCALE", 1.0))
+        bzero = header.get("BZERO", primary.get("BZERO", 0.0))
+        return float(bscale), float(bzero)
+
+    # --- per-exposure tables -----------------------------------------------------------
+    @property
+    def aux_table(self):
+        """
+        The auxiliary array as a table: one row per exposure, one named column per
+        quantity (TIME, XCENIX, YCENIX, OBS_VRIX, EXPTIMEF, ...), plus ``DATE_OBS``, the
+        start time of each exposure (STARTOBS + TIME).
+        """
+        if self._aux_table is None:
+            header = self.headers[-2]
+            values = np.asarray(self.raw_array(len(self.headers) - 2), dtype=float)
+            columns = {
+                key: int(header[key])
+                for key in header
+                if key not in ("NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "NAXIS", "BITPIX")
+                and isinstance(header[key], int)
+                and not isinstance(header[key], bool)
+                and 0 <= header[key] < values.shape[1]
+            }
+            table = Table({name: values[:, column] for name, column in columns.items()})
+            table["DATE_OBS"] = self.start_time + table["TIME"] * u.s
+            self._aux_table = table
+        return self._aux_table
+
+    @property
+    def filename_table(self):
+        """
+        The per-exposure table of frame IDs and level 1 file names.
+
+        The table extension of real files declares fewer columns (TFIELDS) than its rows
+        hold: the temperature strings are left undeclared. Its own keywords give each
+        field's start (e.g. ``FILEF``) and the keyword after it its length (``LFILEF``);
+        the rows are cut by those.
+        """
+        if self._filename_table is None:
+            self._filename_table = self._read_filename_table()
+        return self._filename_table
+
+    def _read_filename_table(self):
+        index = len(self.headers) - 1
+        header = self.headers[index]
+        width, n_rows = int(header["NAXIS1"]), int(header["NAXIS2"])
+        raw = self._read_bytes(index, width * n_rows)
+        rows = [raw[row * width : (row + 1) * width] for row in range(n_rows)]
+        cards = list(header.cards)
+        fields = {}
+        for card, following in zip(cards, cards[1:], strict=False):
+            is_offset = isinstance(card.value, int) and not card.keyword.startswith(("T", "NAXIS"))
+            if is_offset and following.keyword.startswith("L") and "length" in following.comment.lower():
+                start, length = int(card.value), int(following.value)
+                fields[card.keyword] = [row[start : start + length].decode("ascii", "replace").strip() for row in rows]
+        return Table(fields)
+
+    def _read_bytes(self, index, count):
+        offset = self._offsets[index]
+        if self._buffer is not None:
+            return bytes(self._buffer[offset : offset + count])
+        with open(self.path, "rb") as file:
+            file.seek(offset)
+            return file.read(count)
+
+    def __repr__(self):
+        return f"<Level2File {self.name!r}: {self.kind}, {len(self.windows)} window(s)>"

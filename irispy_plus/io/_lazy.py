@@ -1,0 +1,145 @@
+"""
+Data and masks that stay on disk until used.
+
+astropy refuses to memory-map scaled integer images, so the readers map the raw values
+and scale, or mask, only what is sliced: `ScaledWindow` and `FillMask` are array-likes
+over the raw memory map whose ``__getitem__`` does that, and `lazy_window` wraps them in
+dask arrays so every NDCube operation stays lazy until ``.compute()`` or
+``numpy.asarray``.
+"""
+
+import numpy as np
+
+__all__ = ["FILL_VALUE", "FillMask", "ScaledWindow", "lazy_window"]
+
+#: Level 2 pixels with no data hold this value (in DN, after scaling).
+FILL_VALUE = -200.0
+
+_CHUNK_BYTES = 64 * 2**20
+
+
+class _RawWindow:
+    """
+    Shared by the scaled data and the mask: the raw array of one HDU, opened on first
+    use, so objects can be pickled (to dask workers) and re-open the file there.
+    """
+
+    def __init__(self, layout, index):
+        self._layout = layout
+        self._index = index
+        self._raw = None
+        header = layout.headers[index]
+        self.shape = tuple(int(header[f"NAXIS{axis}"]) for axis in range(int(header["NAXIS"]), 0, -1))
+        self.ndim = len(self.shape)
+        self._bscale, self._bzero = layout.scaling(index)
+        self._integer = int(header["BITPIX"]) > 0
+
+    @property
+    def raw(self):
+        if self._raw is None:
+            self._raw = self._layout.raw_array(self._index)
+        return self._raw
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_raw"] = None
+        return state
+
+    def __deepcopy__(self, memo):
+        # Read-only views of a file: a copy is the same view.
+        return self
+
+    def __dask_tokenize__(self):
+        return (type(self).__name__, self._layout.name, self._index, self.shape)
+
+    def __len__(self):
+        return self.shape[0]
+
+
+class ScaledWindow(_RawWindow):
+    """
+    The physical values (DN, float32) of one HDU, scaled on access.
+
+    Parameters
+    ----------
+    layout : irispy_plus.io.Level2File
+        The file.
+    index : int
+        The HDU that holds the window.
+    """
+
+    dtype = np.dtype(np.float32)
+
+    def __getitem__(self, key):
+        raw = self.raw[key]
+        values = np.array(raw, dtype=np.float32)
+        if self._integer:
+            values *= np.float32(self._bscale)
+            values += np.float32(self._bzero)
+        return values
+
+    def __array__(self, dtype=None, copy=None):
+        values = self[...]
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+
+class FillMask(_RawWindow):
+    """
+    The mask of one HDU: True where a pixel holds the fill value (no data) or is
+    saturated (stored as infinity, or at the top of the integer range).
+
+    Parameters
+    ----------
+    layout : irispy_plus.io.Level2File
+        The file.
+    index : int
+        The HDU that holds the window.
+    """
+
+    dtype = np.dtype(bool)
+
+    def __getitem__(self, key):
+        raw = np.asarray(self.raw[key])
+        if self._integer:
+            fill_raw = np.round((FILL_VALUE - self._bzero) / self._bscale)
+            return (raw == fill_raw) | (raw == np.iinfo(raw.dtype).min) | (raw == np.iinfo(raw.dtype).max)
+        return (raw == FILL_VALUE) | ~np.isfinite(raw)
+
+    def __array__(self, dtype=None, copy=None):
+        values = self[...]
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+
+def _chunks(shape, itemsize):
+    """
+    Chunk along the first axis only, about 64 MiB each, so any slice reads whole rows.
+    """
+    row_bytes = max(int(np.prod(shape[1:])) * itemsize, 1)
+    rows = max(1, min(shape[0], _CHUNK_BYTES // row_bytes))
+    return (rows, *shape[1:])
+
+
+def lazy_window(layout, index):
+    """
+    The data and mask of one HDU as lazy dask arrays.
+
+    Parameters
+    ----------
+    layout : irispy_plus.io.Level2File
+        The file.
+    index : int
+        The HDU that holds the window.
+
+    Returns
+    -------
+    data, mask : dask.array.Array
+        float32 values in DN and the boolean mask, neither read yet.
+    """
+    import dask.array as da
+
+    scaled = ScaledWindow(layout, index)
+    mask = FillMask(layout, index)
+    chunks = _chunks(scaled.shape, 4)
+    data = da.from_array(scaled, chunks=chunks, asarray=False, fancy=False, lock=False)
+    mask = da.from_array(mask, chunks=chunks, asarray=False, fancy=False, lock=False)
+    return data, mask

@@ -1,0 +1,167 @@
+"""
+Build cubes from IRIS Level 2 spectrograph ("raster") files.
+"""
+
+import astropy.units as u
+import numpy as np
+from astropy.time import Time
+from sunpy.coordinates import get_earth
+
+from irispy_plus.cubes import IRISRasterSequence, IRISSpectrogramCube, RasterCollection
+from irispy_plus.io._common import build_meta, mid_exposure_times, photon_uncertainty
+from irispy_plus.io._lazy import lazy_window
+from irispy_plus.io.wcs import IRISRasterWCS
+from irispy_plus.units import dn_unit
+from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
+
+__all__ = ["build_raster_collection", "select_windows"]
+
+
+def select_windows(layout, windows):
+    """
+    The windows of a file that ``windows`` asks for.
+
+    Parameters
+    ----------
+    layout : irispy_plus.io.Level2File
+        The file.
+    windows : str, list of str, astropy.units.Quantity or None
+        A label (``"Si IV 1403"``), a list of labels, ``"all"`` or None for all, or a
+        wavelength inside the wanted window.
+
+    Returns
+    -------
+    list of irispy_plus.io.WindowInfo
+
+    Raises
+    ------
+    IrispyPlusError
+        If a label is not in the file, or no window holds the wavelength.
+    """
+    available = layout.windows
+    if windows is None or (isinstance(windows, str) and windows.lower() == "all"):
+        return available
+    if isinstance(windows, u.Quantity):
+        chosen = [info for info in available if info.contains(windows)]
+        if not chosen:
+            ranges = ", ".join(f"{i.label} ({i.wavelength_min:.2f}-{i.wavelength_max:.2f})" for i in available)
+            msg = f"No window of {layout.name} holds {windows}. Its windows: {ranges}."
+            raise IrispyPlusError(msg)
+        return chosen
+    labels = [windows] if isinstance(windows, str) else list(windows)
+    by_label = {info.label.lower(): info for info in available}
+    missing = [label for label in labels if str(label).lower() not in by_label]
+    if missing:
+        msg = (
+            f"{layout.name} has no window {', '.join(map(repr, missing))}. "
+            f"Its windows are: {', '.join(repr(info.label) for info in available)}."
+        )
+        raise IrispyPlusError(msg)
+    return [by_label[str(label).lower()] for label in labels]
+
+
+def _pc_per_exposure(layout, header):
+    aux = layout.aux_table
+    names = ("PC3_3IX", "PC3_2IX", "PC2_3IX", "PC2_2IX")
+    if all(name in aux.colnames for name in names):
+        values = [aux[name].data for name in names]
+    else:
+        values = [np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0))) for name in names]
+    return np.stack(values, axis=-1).reshape(-1, 2, 2)
+
+
+def _window_cube(layout, info, observer, uncertainty):
+    header = layout.headers[info.index]
+    detector = "FUV" if info.band.startswith("FUV") else "NUV"
+    unit = dn_unit(detector)
+    aux = layout.aux_table
+    exposure_column = "EXPTIMEF" if detector == "FUV" else "EXPTIMEN"
+    if exposure_column in aux.colnames:
+        exposure_times = aux[exposure_column].data
+    else:
+        exposure_times = np.full(len(aux), float(layout.primary_header.get("EXPTIME", np.nan)))
+    wcs = IRISRasterWCS(
+        wavelength_crval=header["CRVAL1"],
+        wavelength_cdelt=header["CDELT1"],
+        wavelength_crpix=header["CRPIX1"],
+        xcen=aux["XCENIX"].data,
+        ycen=aux["YCENIX"].data,
+        pc=_pc_per_exposure(layout, header),
+        slit_crpix=header["CRPIX2"],
+        slit_cdelt=header["CDELT2"],
+        step_cdelt=header["CDELT3"],
+        obstime=Time(layout.primary_header["DATE_OBS"], scale="utc"),
+        observer=observer,
+        array_shape=info.shape,
+    )
+    data, mask = lazy_window(layout, info.index)
+    sit_and_stare = float(header["CDELT3"]) == 0
+    meta = build_meta(
+        layout,
+        info.index,
+        {"detector": detector, "band": info.band, "spectral_window": info.label},
+        info.shape[0],
+    )
+    cube = IRISSpectrogramCube(
+        data,
+        wcs,
+        mask=mask,
+        unit=unit,
+        meta=meta,
+        uncertainty=photon_uncertainty(data, unit) if uncertainty else None,
+        instrument_axes=("sit-and-stare" if sit_and_stare else "raster scan", "slit", "spectral"),
+    )
+    cube.extra_coords.add("time", 0, mid_exposure_times(layout, exposure_times), physical_types="time")
+    cube.extra_coords.add("exposure time", 0, exposure_times * u.s, physical_types="obs.exposure")
+    return cube
+
+
+def _observer(layout):
+    return get_earth(Time(layout.primary_header["DATE_OBS"], scale="utc"))
+
+
+def build_raster_collection(layouts, windows=None, uncertainty=False):
+    """
+    Build a `RasterCollection` from the raster files of one observation.
+
+    Parameters
+    ----------
+    layouts : list of irispy_plus.io.Level2File
+        Raster files of one observation (one or several repeats).
+    windows : str, list of str, astropy.units.Quantity or None
+        Which windows to read; see `select_windows`.
+    uncertainty : bool
+        Whether to attach photon and read-noise uncertainties.
+
+    Returns
+    -------
+    RasterCollection
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If the files belong to different observations.
+    """
+    observations = {(layout.primary_header["OBSID"], layout.primary_header["STARTOBS"]) for layout in layouts}
+    if len(observations) > 1:
+        listed = "; ".join(f"OBSID {obsid} starting {start}" for obsid, start in sorted(observations))
+        msg = (
+            f"read_files was given raster files of {len(observations)} observations ({listed}). "
+            "Read each observation with its own call to read_files."
+        )
+        raise IrispyPlusFileError(msg)
+    layouts = sorted(layouts, key=lambda layout: (layout.aux_table["TIME"][0], layout.name))
+    infos_per_file = [select_windows(layout, windows) for layout in layouts]
+    observer = _observer(layouts[0])
+    cubes = {}
+    for layout, infos in zip(layouts, infos_per_file, strict=True):
+        for info in infos:
+            cubes.setdefault(info.label, []).append(_window_cube(layout, info, observer, uncertainty))
+    if len(layouts) == 1:
+        values = {label: cube_list[0] for label, cube_list in cubes.items()}
+        shapes = {cube.shape[:2] for cube in values.values()}
+        aligned = (0, 1) if len(shapes) == 1 else None
+    else:
+        values = {label: IRISRasterSequence(cube_list, common_axis=0) for label, cube_list in cubes.items()}
+        aligned = None
+    return RasterCollection(list(values.items()), aligned_axes=aligned)

@@ -1,0 +1,65 @@
+"""
+The data numbers (DN) of the IRIS detectors as astropy units.
+
+One DN of an IRIS camera stands for a fixed number of detected photons, different for
+the far- and near-ultraviolet cameras (De Pontieu et al. 2014, Table 7): 4 photons per DN
+in the FUV (spectrograph and the 1330 and 1400 slit-jaw bands) and 18 in the NUV
+(spectrograph and the 2796 and 2832 bands). Defining each as its own unit lets
+``cube.unit.to(u.ph)`` give photons directly.
+
+Examples
+--------
+>>> import astropy.units as u
+>>> from irispy_plus.units import DN_FUV, DN_SJI_NUV, dn_unit
+>>> (10 * DN_FUV).to(u.ph)
+<Quantity 40. ph>
+>>> dn_unit("SJI_2796") is DN_SJI_NUV
+True
+"""
+
+import astropy.units as u
+
+__all__ = ["DN_FUV", "DN_NUV", "DN_SJI_FUV", "DN_SJI_NUV", "dn_unit"]
+
+DN_FUV = u.def_unit("DN_IRIS_FUV", 4 * u.ph, doc="One data number of the IRIS FUV spectrograph")
+DN_NUV = u.def_unit("DN_IRIS_NUV", 18 * u.ph, doc="One data number of the IRIS NUV spectrograph")
+DN_SJI_FUV = u.def_unit("DN_IRIS_SJI_FUV", 4 * u.ph, doc="One data number of the FUV slit-jaw bands")
+DN_SJI_NUV = u.def_unit("DN_IRIS_SJI_NUV", 18 * u.ph, doc="One data number of the NUV slit-jaw bands")
+u.add_enabled_units([DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV])
+
+_UNIT_BY_DETECTOR = {
+    "FUV": DN_FUV,
+    "NUV": DN_NUV,
+    "SJI_1330": DN_SJI_FUV,
+    "SJI_1400": DN_SJI_FUV,
+    "SJI_2796": DN_SJI_NUV,
+    "SJI_2832": DN_SJI_NUV,
+    "SJI_1600": DN_SJI_FUV,
+    "SJI_5000": DN_SJI_NUV,
+}
+
+
+def dn_unit(detector):
+    """
+    The DN unit of an IRIS detector.
+
+    Parameters
+    ----------
+    detector : str
+        ``"FUV"``, ``"NUV"`` or a slit-jaw band such as ``"SJI_1400"``.
+
+    Returns
+    -------
+    astropy.units.Unit
+        The DN unit of that detector.
+
+    Raises
+    ------
+    ValueError
+        If the detector is not one of IRIS's.
+    """
+    try:
+        return _UNIT_BY_DETECTOR[detector]
+    except KeyError:
+        msg = f"Unknown IRIS detector {detector!r}; expected one of {sorted(_UNIT_BY_DETECTOR)}."
+        raise ValueError(msg) from None
