@@ -275,16 +275,19 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
     @property
     def time(self):
         """
-        The middle of each frame's exposure.
+        The middle of each frame's exposure (a scalar Time for a single frame).
         """
-        return self.axis_world_coords("time")[0]
+        aux = self.meta.aux
+        times = aux["DATE_OBS"] + aux["EXPTIMES"] * u.s / 2
+        return times if np.ndim(self.meta.exposure_index) else times[0]
 
     @property
     def exposure_time(self):
         """
-        The exposure time of each frame.
+        The exposure time of each frame (a scalar for a single frame).
         """
-        return self.axis_world_coords("exposure time", wcs=self.extra_coords)[0]
+        seconds = self.meta.aux["EXPTIMES"].data * u.s
+        return seconds if np.ndim(self.meta.exposure_index) else seconds[0]
 
     def apply_exposure_time_correction(self, undo=False):
         """
@@ -307,9 +310,8 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
             msg = f"The exposure time correction is {state} applied to this cube (unit {self.unit})."
             raise IrispyPlusError(msg)
         seconds = self.exposure_time.to_value(u.s)
-        time_axis = 0 if self.data.ndim == 3 else None
-        if time_axis is not None:
-            seconds = seconds[:, np.newaxis, np.newaxis]
+        if np.ndim(seconds):
+            seconds = seconds.reshape((-1,) + (1,) * (self.data.ndim - 1))
         factor = seconds if undo else 1 / seconds
         uncertainty = None
         if self.uncertainty is not None:
@@ -323,7 +325,7 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
             IRISSJICube {self.band} from {self.meta.filename}
             OBSID {self.meta.obsid}: {self.meta.observation_description}
             Shape (time, y, x): {self.shape}
-            Time range: {self.time[0].isot} to {self.time[-1].isot}
+            Time range: {np.min(self.time).isot} to {np.max(self.time).isot}
             Unit: {self.unit}"""
         )
 
