@@ -93,6 +93,49 @@ class _DiskBackedMixin:
         """
         return self.meta.aux
 
+    def apply_exposure_time_correction(self, undo=False, force=False):
+        """
+        Divide the data (and uncertainty) by each exposure's own exposure time, giving
+        DN/s; ``undo=True`` multiplies back.
+
+        IRIS's automatic exposure control shortens exposures during flares, so each
+        exposure is divided by its own time, never by the header's average.
+
+        Parameters
+        ----------
+        undo : bool, optional
+            Multiply by the exposure times instead.
+        force : bool, optional
+            Apply even if the unit says it was already applied.
+
+        Returns
+        -------
+        IRISSpectrogramCube or IRISSJICube
+            A new cube; the data stay lazy if they were.
+
+        Raises
+        ------
+        IrispyPlusError
+            If the correction is already applied (or, with ``undo``, is not).
+        """
+        per_second = u.s in self.unit.decompose().bases
+        if per_second != undo and not force:
+            state = "already" if per_second else "not"
+            msg = (
+                f"The exposure time correction is {state} applied to this cube (unit {self.unit}); "
+                "pass force=True to apply it anyway."
+            )
+            raise IrispyPlusError(msg)
+        seconds = np.asarray(self.exposure_time.to_value(u.s))
+        if seconds.ndim:
+            seconds = seconds.reshape((-1,) + (1,) * (self.data.ndim - 1))
+        factor = seconds if undo else 1 / seconds
+        uncertainty = None
+        if self.uncertainty is not None:
+            uncertainty = self.uncertainty.__class__(self.uncertainty.array * factor)
+        new_unit = self.unit * u.s if undo else self.unit / u.s
+        return self._new_instance(data=self.data * factor, uncertainty=uncertainty, unit=new_unit)
+
 
 def _is_lazy(array):
     return hasattr(array, "dask")
@@ -119,7 +162,7 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
     >>> cube.shape
     (8, 109, 29)
     >>> cube.spectral_axis[0]
-    <SpectralCoord 1398.35562653 Angstrom>
+    <SpectralCoord 1398.63094787 Angstrom>
     >>> cube.exposure_time[0]
     <Quantity 7.99924 s>
     """
@@ -261,7 +304,7 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
     >>> sji = read_files(sample.SJI_1400)
     >>> sji.shape
     (2, 109, 178)
-    >>> sji.time.isot[0]
+    >>> str(sji.time[0].isot)
     '2023-04-08T11:10:12.690'
     """
 
@@ -288,36 +331,6 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
         """
         seconds = self.meta.aux["EXPTIMES"].data * u.s
         return seconds if np.ndim(self.meta.exposure_index) else seconds[0]
-
-    def apply_exposure_time_correction(self, undo=False):
-        """
-        Divide the data (and uncertainty) by each frame's own exposure time, giving
-        DN/s; ``undo=True`` multiplies back.
-
-        Returns
-        -------
-        IRISSJICube
-            A new cube; the data stay lazy if they were.
-
-        Raises
-        ------
-        IrispyPlusError
-            If the correction is already applied (or, with ``undo``, is not).
-        """
-        per_second = u.s in self.unit.decompose().bases
-        if per_second != undo:
-            state = "already" if per_second else "not"
-            msg = f"The exposure time correction is {state} applied to this cube (unit {self.unit})."
-            raise IrispyPlusError(msg)
-        seconds = self.exposure_time.to_value(u.s)
-        if np.ndim(seconds):
-            seconds = seconds.reshape((-1,) + (1,) * (self.data.ndim - 1))
-        factor = seconds if undo else 1 / seconds
-        uncertainty = None
-        if self.uncertainty is not None:
-            uncertainty = self.uncertainty.__class__(self.uncertainty.array * factor)
-        new_unit = self.unit * u.s if undo else self.unit / u.s
-        return self._new_instance(data=self.data * factor, uncertainty=uncertainty, unit=new_unit)
 
     def __str__(self):
         return textwrap.dedent(

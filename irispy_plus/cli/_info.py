@@ -18,7 +18,12 @@ def add_parser(subparsers):
         description="Describe an IRIS Level 2 file; optionally print a header or the auxiliary table.",
     )
     parser.add_argument("file", help="a raster or slit-jaw file")
-    parser.add_argument("--header", type=int, metavar="EXT", help="print the header of extension EXT (negative counts from the end)")
+    parser.add_argument(
+        "--header",
+        type=int,
+        metavar="EXT",
+        help="print the header of extension EXT (negative counts from the end)",
+    )
     parser.add_argument("--aux", action="store_true", help="print the auxiliary (per-exposure) table")
     parser.set_defaults(func=run_info)
 

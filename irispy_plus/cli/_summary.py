@@ -105,9 +105,9 @@ def run_summary(args):
     """
     Run ``irispy-plus summary``.
     """
-    import matplotlib
+    import matplotlib as mpl
 
-    matplotlib.use("Agg")
+    mpl.use("Agg")
     from irispy_plus.data import sample
 
     sources = args.files or [sample.SNS_DIR]

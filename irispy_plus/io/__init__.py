@@ -5,11 +5,11 @@ Read IRIS Level 2 files into cubes with full world coordinates.
 from irispy_plus.io._layout import Level2File, WindowInfo
 from irispy_plus.io.read import read_files
 from irispy_plus.io.summary import file_summary, windows_table
-from irispy_plus.io.wcs import IRISRasterWCS, IRISSJIWCS
+from irispy_plus.io.wcs import IRISSJIWCS, IRISRasterWCS
 
 __all__ = [
-    "IRISRasterWCS",
     "IRISSJIWCS",
+    "IRISRasterWCS",
     "Level2File",
     "WindowInfo",
     "file_summary",

@@ -8,6 +8,7 @@ series in the primary HDU, then the same two per-exposure extensions.
 """
 
 import io
+import itertools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,7 +170,7 @@ class Level2File:
                 self._require(primary, (f"TDESC{index}", f"TWMIN{index}", f"TWMAX{index}"), "primary header")
                 self._require(self.headers[index], _REQUIRED_WINDOW, f"extension {index}")
         else:
-            self._require(primary, _REQUIRED_WINDOW[:2] + ("CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"), "header")
+            self._require(primary, (*_REQUIRED_WINDOW[:2], "CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"), "header")
         for required in ("XCENIX", "YCENIX", "TIME"):
             if required not in self.headers[-2]:
                 msg = (
@@ -349,11 +350,13 @@ class Level2File:
         rows = [raw[row * width : (row + 1) * width] for row in range(n_rows)]
         cards = list(header.cards)
         fields = {}
-        for card, following in zip(cards, cards[1:], strict=False):
+        for card, following in itertools.pairwise(cards):
             is_offset = isinstance(card.value, int) and not card.keyword.startswith(("T", "NAXIS"))
             if is_offset and following.keyword.startswith("L") and "length" in following.comment.lower():
                 start, length = int(card.value), int(following.value)
-                fields[card.keyword] = [row[start : start + length].decode("ascii", "replace").strip() for row in rows]
+                fields[card.keyword] = [
+                    row[start : start + length].decode("ascii", "replace").strip() for row in rows
+                ]
         return Table(fields)
 
     def _read_bytes(self, index, count):

@@ -10,7 +10,7 @@ default LONPOLE of 180 degrees (Calabretta & Greisen 2002, sections 5.1.3 and 2.
 
 import numpy as np
 
-__all__ = ["intermediate_to_helioprojective", "helioprojective_to_intermediate"]
+__all__ = ["helioprojective_to_intermediate", "intermediate_to_helioprojective"]
 
 _ARCSEC_PER_RADIAN = np.rad2deg(1.0) * 3600.0
 

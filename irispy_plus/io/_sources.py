@@ -105,14 +105,19 @@ def _open_tar(path):
     try:
         with tarfile.open(path, "r:*") as archive:
             members = sorted(
-                (member for member in archive.getmembers() if member.isfile() and member.name.endswith(".fits")),
+                (
+                    member
+                    for member in archive.getmembers()
+                    if member.isfile() and member.name.endswith(".fits")
+                ),
                 key=lambda member: member.name,
             )
             if not members:
                 msg = f"The archive {path} holds no FITS files."
                 raise IrispyPlusFileError(msg)
             return [
-                Level2File(archive.extractfile(member).read(), name=f"{path}:{member.name}") for member in members
+                Level2File(archive.extractfile(member).read(), name=f"{path}:{member.name}")
+                for member in members
             ]
     except (tarfile.TarError, OSError, EOFError, zlib.error) as error:
         if isinstance(error, IrispyPlusFileError):

@@ -44,7 +44,9 @@ def select_windows(layout, windows):
     if isinstance(windows, u.Quantity):
         chosen = [info for info in available if info.contains(windows)]
         if not chosen:
-            ranges = ", ".join(f"{i.label} ({i.wavelength_min:.2f}-{i.wavelength_max:.2f})" for i in available)
+            ranges = ", ".join(
+                f"{i.label} ({i.wavelength_min:.2f}-{i.wavelength_max:.2f})" for i in available
+            )
             msg = f"No window of {layout.name} holds {windows}. Its windows: {ranges}."
             raise IrispyPlusError(msg)
         return chosen
@@ -66,7 +68,10 @@ def _pc_per_exposure(layout, header):
     if all(name in aux.colnames for name in names):
         values = [aux[name].data for name in names]
     else:
-        values = [np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0))) for name in names]
+        values = [
+            np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0)))
+            for name in names
+        ]
     return np.stack(values, axis=-1).reshape(-1, 2, 2)
 
 

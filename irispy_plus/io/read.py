@@ -73,6 +73,8 @@ def read_files(filenames, windows=None, uncertainty=False):
         return build_sji_cube(slit_jaws[0], uncertainty=uncertainty)
     if not rasters:
         return build_sji_collection(slit_jaws, uncertainty=uncertainty)
-    observation = IRISObservation(raster=build_raster_collection(rasters, windows=windows, uncertainty=uncertainty))
+    observation = IRISObservation(
+        raster=build_raster_collection(rasters, windows=windows, uncertainty=uncertainty)
+    )
     observation.update(build_sji_collection(slit_jaws, uncertainty=uncertainty).items())
     return observation

@@ -22,7 +22,10 @@ def _pc_per_exposure(layout, header):
     if all(name in aux.colnames for name in names):
         values = [aux[name].data for name in names]
     else:
-        values = [np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0))) for name in names]
+        values = [
+            np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0)))
+            for name in names
+        ]
     return np.stack(values, axis=-1).reshape(-1, 2, 2)
 
 
@@ -44,7 +47,9 @@ def build_sji_cube(layout, uncertainty=False):
     header = layout.primary_header
     (info,) = layout.windows
     aux = layout.aux_table
-    exposure_times = aux["EXPTIMES"].data if "EXPTIMES" in aux.colnames else np.full(len(aux), header["EXPTIME"])
+    exposure_times = (
+        aux["EXPTIMES"].data if "EXPTIMES" in aux.colnames else np.full(len(aux), header["EXPTIME"])
+    )
     obstime = Time(header["DATE_OBS"], scale="utc")
     wcs = IRISSJIWCS(
         xcen=aux["XCENIX"].data,

@@ -29,7 +29,7 @@ from sunpy.coordinates import Helioprojective
 
 from irispy_plus.io._projection import helioprojective_to_intermediate, intermediate_to_helioprojective
 
-__all__ = ["IRISRasterWCS", "IRISSJIWCS"]
+__all__ = ["IRISSJIWCS", "IRISRasterWCS"]
 
 _LON_TYPE = "custom:pos.helioprojective.lon"
 _LAT_TYPE = "custom:pos.helioprojective.lat"

@@ -14,6 +14,7 @@ import pytest
 from astropy.io import fits
 from astropy.time import Time
 from astropy.wcs import WCS
+from sunpy.coordinates import get_earth
 
 from irispy_plus import read_files
 from irispy_plus.data import sample
@@ -22,7 +23,11 @@ from irispy_plus.data import sample
 def _aux(path):
     with fits.open(path) as hdulist:
         header, values = hdulist[-2].header, hdulist[-2].data.copy()
-    return {key: values[:, header[key]] for key in header if isinstance(header[key], int) and key[:5] not in ("NAXIS", "PCOUN", "GCOUN", "BITPI")}
+    return {
+        key: values[:, header[key]]
+        for key in header
+        if isinstance(header[key], int) and key[:5] not in ("NAXIS", "PCOUN", "GCOUN", "BITPI")
+    }
 
 
 def _raster_reference(path, extension, step, slit_pixels, wave_pixels):
@@ -35,7 +40,9 @@ def _raster_reference(path, extension, step, slit_pixels, wave_pixels):
     for key in ("PC2_2", "PC2_3", "PC3_2", "PC3_3"):
         header[key] = aux[f"{key}IX"][step]
     wcs = WCS(header)
-    wave, lat, lon = wcs.pixel_to_world_values(wave_pixels, slit_pixels, np.full_like(slit_pixels, step, dtype=float))
+    wave, lat, lon = wcs.pixel_to_world_values(
+        wave_pixels, slit_pixels, np.full_like(slit_pixels, step, dtype=float)
+    )
     lon = (lon + 180) % 360 - 180
     return wave * 1e10, lon * 3600, lat * 3600
 
@@ -78,7 +85,9 @@ def test_sit_and_stare_slit_keeps_its_tilt():
     tilt = (bottom.Tx - top.Tx) / (bottom.Ty - top.Ty)
     header = fits.getheader(sample.SNS_RASTER, 5)
     # The along-slit direction of the rotation matrix: PC3_2 / PC2_2 (about 0.65 degrees).
-    assert tilt.to_value(u.one) == pytest.approx(_aux(sample.SNS_RASTER)["PC3_2IX"][0] / _aux(sample.SNS_RASTER)["PC2_2IX"][0], rel=1e-3)
+    assert tilt.to_value(u.one) == pytest.approx(
+        _aux(sample.SNS_RASTER)["PC3_2IX"][0] / _aux(sample.SNS_RASTER)["PC2_2IX"][0], rel=1e-3
+    )
     assert header["CDELT3"] == 0
     assert abs(bottom.Tx - top.Tx) > 0.5 * u.arcsec
 
@@ -98,7 +107,10 @@ def test_sji_corners_and_centre_match_header_per_frame(path):
         two_d.wcs.crpix = [header["CRPIX1"], header["CRPIX2"]]
         two_d.wcs.cdelt = [header["CDELT1"], header["CDELT2"]]
         two_d.wcs.crval = [aux["XCENIX"][frame], aux["YCENIX"][frame]]
-        two_d.wcs.pc = [[aux["PC1_1IX"][frame], aux["PC1_2IX"][frame]], [aux["PC2_1IX"][frame], aux["PC2_2IX"][frame]]]
+        two_d.wcs.pc = [
+            [aux["PC1_1IX"][frame], aux["PC1_2IX"][frame]],
+            [aux["PC2_1IX"][frame], aux["PC2_2IX"][frame]],
+        ]
         expected_lon, expected_lat = two_d.wcs_pix2world(x, y, 0)
         expected_lon = ((expected_lon + 180) % 360 - 180) * 3600
         lon, lat, seconds = cube.wcs.low_level_wcs.pixel_to_world_values(x, y, np.full_like(x, frame))
@@ -125,8 +137,6 @@ def test_times_are_mid_exposure():
 def test_observer_is_earth_at_observation_time():
     cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
     frame = cube.wcs.pixel_to_world(0, 0, 0)[1].frame
-    from sunpy.coordinates import get_earth
-
     earth = get_earth(frame.obstime)
     assert frame.obstime.isot.startswith("2014-03-29T14:09:39")
     assert frame.observer.radius.to_value(u.AU) == pytest.approx(earth.radius.to_value(u.AU), rel=1e-9)
@@ -155,7 +165,11 @@ def test_slicing_keeps_coordinates(item):
     got = sliced.wcs.low_level_wcs.pixel_to_world_values(*[np.ravel(i) for i in sliced_indices[::-1]])
     if sliced.wcs.low_level_wcs.world_n_dim == 1:
         got = [got]
-    dropped = [axis for axis, value in zip(range(3), item + (slice(None),) * (3 - len(item)), strict=True) if isinstance(value, int)]
+    dropped = [
+        axis
+        for axis, value in zip(range(3), item + (slice(None),) * (3 - len(item)), strict=True)
+        if isinstance(value, int)
+    ]
     world_kept = [w for w in range(3) if not (dropped == [2] and w == 0)]
     for got_world, world_index in zip(got, world_kept, strict=False):
         np.testing.assert_allclose(got_world, expected[world_index], atol=1e-9)
