@@ -164,7 +164,7 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
     >>> cube.spectral_axis[0]
     <SpectralCoord 1398.63094787 Angstrom>
     >>> cube.exposure_time[0]
-    <Quantity 7.99924 s>
+    <Quantity 7.99921799 s>
     """
 
     @property

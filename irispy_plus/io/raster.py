@@ -75,7 +75,7 @@ def _pc_per_exposure(layout, header):
     return np.stack(values, axis=-1).reshape(-1, 2, 2)
 
 
-def _window_cube(layout, info, observer, uncertainty):
+def _window_cube(layout, info, obstime, observer, uncertainty):
     header = layout.headers[info.index]
     detector = "FUV" if info.band.startswith("FUV") else "NUV"
     unit = dn_unit(detector)
@@ -95,7 +95,7 @@ def _window_cube(layout, info, observer, uncertainty):
         slit_crpix=header["CRPIX2"],
         slit_cdelt=header["CDELT2"],
         step_cdelt=header["CDELT3"],
-        obstime=Time(layout.primary_header["DATE_OBS"], scale="utc"),
+        obstime=obstime,
         observer=observer,
         array_shape=info.shape,
     )
@@ -119,10 +119,6 @@ def _window_cube(layout, info, observer, uncertainty):
     cube.extra_coords.add("time", 0, mid_exposure_times(layout, exposure_times), physical_types="time")
     cube.extra_coords.add("exposure time", 0, exposure_times * u.s, physical_types="obs.exposure")
     return cube
-
-
-def _observer(layout):
-    return get_earth(Time(layout.primary_header["DATE_OBS"], scale="utc"))
 
 
 def build_raster_collection(layouts, windows=None, uncertainty=False):
@@ -157,11 +153,14 @@ def build_raster_collection(layouts, windows=None, uncertainty=False):
         raise IrispyPlusFileError(msg)
     layouts = sorted(layouts, key=lambda layout: (layout.aux_table["TIME"][0], layout.name))
     infos_per_file = [select_windows(layout, windows) for layout in layouts]
-    observer = _observer(layouts[0])
+    # One frame for the whole observation, so the repeats' coordinates combine: Earth at
+    # the time of the first exposure of the first file.
+    obstime = Time(layouts[0].primary_header["DATE_OBS"], scale="utc")
+    observer = get_earth(obstime)
     cubes = {}
     for layout, infos in zip(layouts, infos_per_file, strict=True):
         for info in infos:
-            cubes.setdefault(info.label, []).append(_window_cube(layout, info, observer, uncertainty))
+            cubes.setdefault(info.label, []).append(_window_cube(layout, info, obstime, observer, uncertainty))
     if len(layouts) == 1:
         values = {label: cube_list[0] for label, cube_list in cubes.items()}
         shapes = {cube.shape[:2] for cube in values.values()}
