@@ -29,8 +29,49 @@ __all__ = [
 
 class _DiskBackedMixin:
     """
-    Pull a lazily read cube into memory and drop it back to its file.
+    Lazily read cubes: slices that read only their own pixels, and pulling a cube into
+    memory and dropping it back to its file.
     """
+
+    _lazy_sources = None
+    _photon_uncertainty = False
+    _on_disk = None
+
+    def attach_lazy_sources(self, sources, photon_uncertainty=False):
+        """
+        Remember the file windows the lazy data and mask read from (see
+        `irispy_plus.io._lazy.lazy_window`), so that slicing the cube slices them
+        without reading, and a slice reads only its own pixels.
+
+        Parameters
+        ----------
+        sources : tuple
+            The `~irispy_plus.io._lazy.ScaledWindow` and `~irispy_plus.io._lazy.FillMask`
+            behind ``data`` and ``mask``.
+        photon_uncertainty : bool
+            Whether the uncertainty is the photon and read noise of the data, to be
+            recomputed for each slice.
+        """
+        self._lazy_sources = tuple(sources)
+        self._photon_uncertainty = photon_uncertainty
+
+    def __getitem__(self, item):
+        new = super().__getitem__(item)
+        if self._lazy_sources is None or not isinstance(new, _DiskBackedMixin):
+            return new
+        from irispy_plus.io._common import photon_uncertainty
+        from irispy_plus.io._lazy import as_dask
+
+        scaled, mask = (source.view(item) for source in self._lazy_sources)
+        if scaled.shape != new.data.shape:  # pragma: no cover - numpy and ndcube agree
+            return new
+        new._data = as_dask(scaled)
+        new._mask = as_dask(mask)
+        if self._photon_uncertainty:
+            new._uncertainty = photon_uncertainty(new._data, new.unit)
+            new._uncertainty.parent_nddata = new
+        new.attach_lazy_sources((scaled, mask), self._photon_uncertainty)
+        return new
 
     def load(self):
         """
@@ -39,9 +80,9 @@ class _DiskBackedMixin:
         Later operations no longer read the file. `unload` goes back. The IRIS
         tutorial calls this ``flush``, which is an alias.
         """
-        if getattr(self, "_on_disk", None) is None and not _is_lazy(self.data):
+        if not _is_lazy(self.data):
             return self
-        self._on_disk = (self._data, self._mask, self._uncertainty)
+        self._on_disk = (self._data, self._mask, self._uncertainty, self._lazy_sources)
         self._data = np.asarray(self._data)
         if self._mask is not None and not isinstance(self._mask, bool | np.bool_):
             self._mask = np.asarray(self._mask)
@@ -49,6 +90,7 @@ class _DiskBackedMixin:
             self._uncertainty = self._uncertainty.__class__(
                 np.asarray(self._uncertainty.array), unit=self._uncertainty.unit
             )
+        self._lazy_sources = None
         return self
 
     def unload(self):
@@ -62,8 +104,7 @@ class _DiskBackedMixin:
         IrispyPlusError
             If the cube was not loaded from a lazily read one.
         """
-        on_disk = getattr(self, "_on_disk", None)
-        if on_disk is None:
+        if self._on_disk is None:
             if _is_lazy(self.data):
                 return self
             msg = (
@@ -72,7 +113,7 @@ class _DiskBackedMixin:
                 "to go back to. Read the file again with irispy_plus.read_files."
             )
             raise IrispyPlusError(msg)
-        self._data, self._mask, self._uncertainty = on_disk
+        self._data, self._mask, self._uncertainty, self._lazy_sources = self._on_disk
         self._on_disk = None
         return self
 

@@ -2,6 +2,8 @@
 Metadata of IRIS cubes: the header keywords, with typed properties over them.
 """
 
+import copy
+
 import astropy.units as u
 import numpy as np
 from astropy.time import Time
@@ -36,6 +38,20 @@ class IRISMeta(NDMeta):
     >>> meta["OBS_DESC"][:25]
     'Medium sit-and-stare 0.3x'
     """
+
+    def __deepcopy__(self, memo):
+        # Header values are immutable and the per-exposure tables are shared read-only;
+        # only the axis-aware values (which slicing replaces) need copies. Slicing a cube
+        # copies its metadata, so this keeps slicing fast.
+        new = self.__class__.__new__(self.__class__)
+        dict.update(new, self)
+        new.__dict__.update(self.__dict__)
+        new._data_shape = np.array(self._data_shape, copy=True)
+        new._axes = dict(self._axes)
+        new._key_comments = dict(self._key_comments)
+        for key in self._axes:
+            dict.__setitem__(new, key, copy.deepcopy(dict.__getitem__(self, key), memo))
+        return new
 
     def _text(self, key):
         value = self.get(key)

@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 from astropy.io import fits
 
-__all__ = ["write_gzip", "write_int16_copy", "write_raster_tar"]
+__all__ = [
+    "write_full_size_raster",
+    "write_full_size_sji",
+    "write_gzip",
+    "write_int16_copy",
+    "write_raster_tar",
+]
 
 _BSCALE, _BZERO = 0.25, 7992.0
 
@@ -71,4 +77,132 @@ def write_raster_tar(sources, destination):
             info = tarfile.TarInfo(Path(source).name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
+    return Path(destination)
+
+
+def _write_hdu(file, header, data=None):
+    """
+    Write one HDU: its header, then ``data`` (an iterable of big-endian byte blocks).
+    """
+    text = header.tostring()
+    file.write(text.encode("ascii"))
+    written = 0
+    for block in data or ():
+        file.write(block)
+        written += len(block)
+    if written % 2880:
+        file.write(b"\0" * (2880 - written % 2880))
+
+
+def _interpolated_rows(table, n_rows):
+    """
+    Resample the rows of a (n, m) float array to ``n_rows`` rows, linearly.
+    """
+    old = np.linspace(0.0, 1.0, len(table))
+    new = np.linspace(0.0, 1.0, n_rows)
+    return np.stack([np.interp(new, old, table[:, column]) for column in range(table.shape[1])], axis=1)
+
+
+def write_full_size_raster(destination, n_steps=320, n_slit=548, n_waves=None, seed=0):
+    """
+    Write a full-size int16 IRIS raster file with the real header structure.
+
+    The headers are the bundled 8-step raster's, with the dimensions, reference pixels,
+    auxiliary array and file-name table stretched to ``n_steps`` exposures. Pixel values
+    are random Poisson counts with some -200 fill. Data are written in blocks, never held
+    in memory whole.
+
+    Parameters
+    ----------
+    destination : str or pathlib.Path
+        The file to write.
+    n_steps, n_slit : int
+        Raster steps and pixels along the slit.
+    n_waves : sequence of int, optional
+        Wavelength pixels of each window; by default 8 windows of about 1.3 GB in all.
+
+    Returns
+    -------
+    pathlib.Path
+        ``destination``.
+    """
+    from irispy_plus.data import sample
+
+    n_waves = list(n_waves or (520, 520, 400, 400, 520, 300, 300, 747))
+    rng = np.random.default_rng(seed)
+    with fits.open(sample.RASTER) as template:
+        primary = template[0].header.copy()
+        window_headers = [hdu.header.copy() for hdu in template[1 : len(n_waves) + 1]]
+        aux_header, aux = template[-2].header.copy(), template[-2].data.astype(">f8")
+        names_header = template[-1].header.copy()
+        names = template[-1].data
+    primary["NWIN"] = len(n_waves)
+    primary["NEXP"] = n_steps
+    for index in range(len(n_waves) + 1, 10):
+        for key in list(primary):
+            if key.endswith(str(index)) and key.startswith(("TDESC", "TWAVE", "TWMIN", "TWMAX", "TDET")):
+                del primary[key]
+    aux = _interpolated_rows(np.asarray(aux, dtype=float), n_steps).astype(">f8")
+    aux_header["NAXIS2"] = n_steps
+    row_bytes = int(names_header["NAXIS1"])
+    first_row = names.tobytes()[:row_bytes] if hasattr(names, "tobytes") else b" " * row_bytes
+    names_header["NAXIS2"] = n_steps
+    with open(destination, "wb") as file:
+        _write_hdu(file, primary)
+        for header, n_wave in zip(window_headers, n_waves, strict=True):
+            header["BITPIX"] = 16
+            header["NAXIS1"], header["NAXIS2"], header["NAXIS3"] = n_wave, n_slit, n_steps
+            header["CDELT1"] = header["CDELT1"] / 10
+            header["CDELT2"] = 0.16635
+            header["CDELT3"] = 0.35
+            header["CRPIX2"] = (n_slit + 1) / 2
+            header["CRPIX3"] = (n_steps + 1) / 2
+            header["BSCALE"], header["BZERO"] = _BSCALE, _BZERO
+            blocks = (
+                _random_block(rng, min(16, n_steps - start), n_slit, n_wave).tobytes()
+                for start in range(0, n_steps, 16)
+            )
+            _write_hdu(file, header, blocks)
+        _write_hdu(file, aux_header, [aux.tobytes()])
+        _write_hdu(file, names_header, [first_row * n_steps])
+    return Path(destination)
+
+
+def _random_block(rng, n_steps, n_slit, n_wave):
+    counts = rng.poisson(40.0, size=(n_steps, n_slit, n_wave)).astype(np.float32)
+    counts[:, :8, :] = -200.0
+    return _to_int16(counts).astype(">i2")
+
+
+def write_full_size_sji(destination, n_frames=80, ny=779, nx=1400, seed=0):
+    """
+    Write a full-size int16 IRIS slit-jaw file with the real header structure (the
+    bundled 1400 slit-jaw's, stretched to ``n_frames`` frames of ``ny`` x ``nx``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``destination``.
+    """
+    from irispy_plus.data import sample
+
+    rng = np.random.default_rng(seed)
+    with fits.open(sample.SJI_1400) as template:
+        primary = template[0].header.copy()
+        aux_header, aux = template[1].header.copy(), np.asarray(template[1].data, dtype=float)
+        names_header = template[2].header.copy()
+        row = template[2].data.tobytes()[: int(names_header["NAXIS1"])]
+    primary["BITPIX"] = 16
+    primary["NAXIS1"], primary["NAXIS2"], primary["NAXIS3"] = nx, ny, n_frames
+    primary["CDELT1"] = primary["CDELT2"] = 0.16635
+    primary["CRPIX1"], primary["CRPIX2"] = (nx + 1) / 2, (ny + 1) / 2
+    primary["BSCALE"], primary["BZERO"] = _BSCALE, _BZERO
+    primary["NEXP"] = n_frames
+    aux_header["NAXIS2"] = n_frames
+    names_header["NAXIS2"] = n_frames
+    with open(destination, "wb") as file:
+        blocks = (_random_block(rng, 1, ny, nx).tobytes() for _ in range(n_frames))
+        _write_hdu(file, primary, blocks)
+        _write_hdu(file, aux_header, [_interpolated_rows(aux, n_frames).astype(">f8").tobytes()])
+        _write_hdu(file, names_header, [row * n_frames])
     return Path(destination)

@@ -1,11 +1,11 @@
 """
 The data numbers (DN) of the IRIS detectors as astropy units.
 
-One DN of an IRIS camera stands for a fixed number of detected photons, different for
-the far- and near-ultraviolet cameras (De Pontieu et al. 2014, Table 7): 4 photons per DN
-in the FUV (spectrograph and the 1330 and 1400 slit-jaw bands) and 18 in the NUV
-(spectrograph and the 2796 and 2832 bands). Defining each as its own unit lets
-``cube.unit.to(u.ph)`` give photons directly.
+One DN of an IRIS camera stands for a fixed number of detected photons: 4 photons per DN
+for the FUV spectrograph, 18 for the NUV spectrograph, 12 for the FUV slit-jaw bands
+(1330, 1400) and 18 for the NUV bands (2796, 2832), as in the ``DN2PHOT_SG`` and
+``DN2PHOT_SJI`` of the IRIS response files that SolarSoft's ``iris_get_response`` reads.
+Defining each as its own unit lets ``cube.unit.to(u.ph)`` give photons directly.
 
 Examples
 --------
@@ -23,7 +23,7 @@ __all__ = ["DN_FUV", "DN_NUV", "DN_SJI_FUV", "DN_SJI_NUV", "dn_unit"]
 
 DN_FUV = u.def_unit("DN_IRIS_FUV", 4 * u.ph, doc="One data number of the IRIS FUV spectrograph")
 DN_NUV = u.def_unit("DN_IRIS_NUV", 18 * u.ph, doc="One data number of the IRIS NUV spectrograph")
-DN_SJI_FUV = u.def_unit("DN_IRIS_SJI_FUV", 4 * u.ph, doc="One data number of the FUV slit-jaw bands")
+DN_SJI_FUV = u.def_unit("DN_IRIS_SJI_FUV", 12 * u.ph, doc="One data number of the FUV slit-jaw bands")
 DN_SJI_NUV = u.def_unit("DN_IRIS_SJI_NUV", 18 * u.ph, doc="One data number of the NUV slit-jaw bands")
 u.add_enabled_units([DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV])
 

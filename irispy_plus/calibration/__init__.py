@@ -1,27 +1,63 @@
 """
 Radiometric and wavelength calibration of IRIS data.
 
-- `effective_area` and `iris_response`: the IRIS effective areas for any date and
-  response version, reproducing SolarSoft's ``iris_get_response`` (with the
-  time-dependent throughput of `fit_iris_xput`).
+- Effective areas: `effective_area` and `iris_response` reproduce SolarSoft's
+  ``iris_get_response`` for any date and response version (`response_versions`), with
+  the time-dependent throughput of `fit_iris_xput`.
+- DN to physical units: `radiometric_calibration` (and its inverse) for cubes,
+  sequences and collections; `calibrate_spectrum` for one spectrum as SolarSoft's
+  ``iris_calib_spectrum``; the factors `spectrograph_factor`, `slit_jaw_factor` and
+  `photons_per_dn` underneath, in any of `CALIBRATED_UNITS`.
+- Wavelength: `wavelength_shifts` (orbital Doppler shift plus an absolute offset from a
+  reference line), `apply_wavelength_shift`, and the array-level
+  `orbital_wavelength_shift` and `line_position`.
 """
 
+from irispy_plus.calibration._cube import inverse_radiometric_calibration, radiometric_calibration
+from irispy_plus.calibration._radiometry import (
+    CALIBRATED_UNITS,
+    SLIT_WIDTH,
+    SPECTROGRAPH_PIXEL_SIZE,
+    calibrate_spectrum,
+    photons_per_dn,
+    slit_jaw_factor,
+    spectrograph_factor,
+)
 from irispy_plus.calibration._response import (
     DETECTORS,
-    IRISResponse,
     IrispyPlusCalibrationError,
+    IRISResponse,
     effective_area,
     iris_response,
     response_versions,
 )
+from irispy_plus.calibration._wavelength import (
+    apply_wavelength_shift,
+    line_position,
+    orbital_wavelength_shift,
+    wavelength_shifts,
+)
 from irispy_plus.calibration._xput import fit_iris_xput
 
 __all__ = [
+    "CALIBRATED_UNITS",
     "DETECTORS",
+    "SLIT_WIDTH",
+    "SPECTROGRAPH_PIXEL_SIZE",
     "IRISResponse",
     "IrispyPlusCalibrationError",
+    "apply_wavelength_shift",
+    "calibrate_spectrum",
     "effective_area",
     "fit_iris_xput",
+    "inverse_radiometric_calibration",
     "iris_response",
+    "line_position",
+    "orbital_wavelength_shift",
+    "photons_per_dn",
+    "radiometric_calibration",
     "response_versions",
+    "slit_jaw_factor",
+    "spectrograph_factor",
+    "wavelength_shifts",
 ]

@@ -108,13 +108,12 @@ def _safe_divide(numerator, denominator):
     return out
 
 
-@u.quantity_input(
-    wavelength=u.AA, exposure_time=u.s, solid_angle=u.sr, dispersion=u.AA
-)
+@u.quantity_input(wavelength=u.AA, exposure_time=u.s, solid_angle=u.sr, dispersion=u.AA)
 def spectrograph_factor(
     wavelength: u.Quantity,
     time,
     detector: str,
+    *,
     exposure_time: u.Quantity,
     solid_angle: u.Quantity,
     dispersion: u.Quantity,
@@ -159,10 +158,10 @@ def spectrograph_factor(
     >>> import astropy.units as u
     >>> from irispy_plus.calibration import SLIT_WIDTH, spectrograph_factor
     >>> factor = spectrograph_factor(
-    ...     [1334.5, 1335.7] * u.AA, "2021-09-05", "FUV", 8 * u.s,
-    ...     SLIT_WIDTH * 0.16635 * u.arcsec, 0.02596 * u.AA)
+    ...     [1334.5, 1335.7] * u.AA, "2021-09-05", "FUV", exposure_time=8 * u.s,
+    ...     solid_angle=SLIT_WIDTH * 0.16635 * u.arcsec, dispersion=0.02596 * u.AA)
     >>> factor.round(1)
-    <Quantity [1063.5, 1057.2] erg / (Angstrom DN_IRIS_FUV s sr cm2)>
+    <Quantity [3250.4, 3074.2] erg / (Angstrom DN_IRIS_FUV s sr cm2)>
     """
     detector = _check_detector(detector)
     if detector not in ("FUV", "NUV"):
@@ -171,13 +170,16 @@ def spectrograph_factor(
     unit, kind = _unit_kind(unit)
     time = parse_time(time)
     wavelength = np.atleast_1d(wavelength)
-    exposure = np.broadcast_to(exposure_time, np.broadcast_shapes(time.shape, exposure_time.shape), subok=True)
+    exposure = np.broadcast_to(
+        exposure_time, np.broadcast_shapes(time.shape, exposure_time.shape), subok=True
+    )
     area = effective_area(wavelength, time, detector, version=version)
     shape = exposure.shape + wavelength.shape
-    return _convert(kind, unit, detector, exposure[..., None], area, wavelength, solid_angle, dispersion, shape)
+    pixel = {"wavelength": wavelength, "solid_angle": solid_angle, "bandwidth": dispersion, "shape": shape}
+    return _convert(kind, unit, detector, exposure[..., None], area, **pixel)
 
 
-def _convert(kind, unit, detector, exposure, area, wavelength, solid_angle, bandwidth, shape):
+def _convert(kind, unit, detector, exposure, area, *, wavelength, solid_angle, bandwidth, shape):
     """Factor per DN for a pixel of area ``area`` (cm2 Quantity) and wavelength width ``bandwidth``."""
     dn = dn_unit(detector)
     photon_rate = photons_per_dn(detector) / exposure
@@ -196,6 +198,7 @@ def _convert(kind, unit, detector, exposure, area, wavelength, solid_angle, band
 def slit_jaw_factor(
     time,
     detector: str,
+    *,
     exposure_time: u.Quantity,
     solid_angle: u.Quantity,
     unit=CALIBRATED_UNITS[0],
@@ -238,8 +241,8 @@ def slit_jaw_factor(
     >>> import astropy.units as u
     >>> from irispy_plus.calibration import slit_jaw_factor
     >>> pixel = (0.16635 * u.arcsec) ** 2
-    >>> slit_jaw_factor("2021-09-05", "SJI_1400", 8 * u.s, pixel, unit=u.ph / u.s)
-    <Quantity 0.5 ph / (DN_IRIS_SJI_FUV s)>
+    >>> slit_jaw_factor("2021-09-05", "SJI_1400", exposure_time=8 * u.s, solid_angle=pixel, unit=u.ph / u.s)
+    <Quantity 1.5 ph / (DN_IRIS_SJI_FUV s)>
     """
     detector = _check_detector(detector)
     if not detector.startswith("SJI"):
@@ -247,7 +250,9 @@ def slit_jaw_factor(
         raise IrispyPlusCalibrationError(msg)
     unit, kind = _unit_kind(unit)
     time = parse_time(time)
-    exposure = np.broadcast_to(exposure_time, np.broadcast_shapes(time.shape, exposure_time.shape), subok=True)
+    exposure = np.broadcast_to(
+        exposure_time, np.broadcast_shapes(time.shape, exposure_time.shape), subok=True
+    )
     grid, area = detector_area_on_grid(detector, time, version=version)
     grid = (grid * u.nm).to(u.AA)
     area = area * u.cm**2
@@ -347,7 +352,10 @@ def calibrate_spectrum(
         spectrum = spectrum.to_value(dn_unit(detector))
     spectrum = np.asarray(spectrum, dtype=float)
     if spectrum.shape[-1:] != wavelength.shape:
-        msg = f"spectrum has {spectrum.shape[-1:]} samples along its last axis and wavelength {wavelength.shape}."
+        msg = (
+            f"spectrum has {spectrum.shape[-1:]} samples along its last axis and wavelength "
+            f"{wavelength.shape}."
+        )
         raise IrispyPlusCalibrationError(msg)
     if dispersion is None:
         if wavelength.size < 2:
@@ -356,7 +364,14 @@ def calibrate_spectrum(
         dispersion = np.abs(np.gradient(wavelength))
     dispersion = u.Quantity(dispersion, u.AA)
     factor = spectrograph_factor(
-        wavelength, time, detector, exposure_time, solid_angle, dispersion, unit=unit, version=version
+        wavelength,
+        time,
+        detector,
+        exposure_time=exposure_time,
+        solid_angle=solid_angle,
+        dispersion=dispersion,
+        unit=unit,
+        version=version,
     )
     calibrated = spectrum * factor * dn_unit(detector)
     return calibrated, factor

@@ -397,7 +397,7 @@ def effective_area(wavelength: u.Quantity, time, detector: str, version=None) ->
     >>> import astropy.units as u
     >>> from irispy_plus.calibration import effective_area
     >>> effective_area([1334.5, 1402.8, 2796.4] * u.AA, "2021-09-05", "FUV").round(3)
-    <Quantity [0.12 , 0.315, 0.   ] cm2>
+    <Quantity [0.068, 0.306, 0.   ] cm2>
     >>> effective_area(2796.4 * u.AA, ["2014-01-01", "2021-09-05"], "NUV").shape
     (2,)
     """
@@ -412,8 +412,10 @@ def effective_area(wavelength: u.Quantity, time, detector: str, version=None) ->
         weights = _interpolate_last_axis(_sg_grid_weights(response, channel).T, grid, target.ravel())
         area = _sg_throughputs(response, channel, seconds) @ weights
     else:
-        area = _interpolate_last_axis(_sji_area(response, _SJI_INDEX[detector], seconds), grid, target.ravel())
-    return area.reshape(*time.shape, *target.shape) * u.cm**2
+        area = _interpolate_last_axis(
+            _sji_area(response, _SJI_INDEX[detector], seconds), grid, target.ravel()
+        )
+    return area.reshape(time.shape + target.shape) * u.cm**2
 
 
 def _interpolate_last_axis(values, grid, target):

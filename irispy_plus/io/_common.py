@@ -19,9 +19,8 @@ def build_meta(layout, index, extra, n_exposure_axis_length):
     The metadata of one window: primary header, then the window's own header, then
     ``extra``, with the per-exposure index attached to the first array axis.
     """
-    values = {}
-    for header in (layout.primary_header, layout.headers[index]):
-        values.update((key, value) for key, value in header.items() if key not in ("COMMENT", "HISTORY", ""))
+    values = dict(layout.header_values(0))
+    values.update(layout.header_values(index))
     values.update(extra)
     values["filename"] = layout.name
     values[EXPOSURE_INDEX] = np.arange(n_exposure_axis_length)

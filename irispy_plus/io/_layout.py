@@ -136,6 +136,7 @@ class Level2File:
         self._check(size)
         self._aux_table = None
         self._filename_table = None
+        self._header_values = {}
 
     # --- validation --------------------------------------------------------------------
     def _check(self, size):
@@ -209,6 +210,20 @@ class Level2File:
             msg = f"{self.name} has {len(self.headers)} HDUs; there is no extension {extension}."
             raise IrispyPlusFileError(msg) from None
 
+    def header_values(self, extension):
+        """
+        The keywords and values of an extension's header as a plain dict (without
+        COMMENT and HISTORY), computed once: astropy's card values are slow to read.
+        """
+        values = self._header_values.get(extension)
+        if values is None:
+            skip = ("COMMENT", "HISTORY", "")
+            values = {
+                card.keyword: card.value for card in self.headers[extension].cards if card.keyword not in skip
+            }
+            self._header_values[extension] = values
+        return values
+
     @property
     def primary_header(self):
         """
@@ -260,6 +275,12 @@ class Level2File:
             )
             for index in range(1, int(primary["NWIN"]) + 1)
         ]
+
+    def window_shape(self, index):
+        """
+        The data shape of an HDU, in numpy order.
+        """
+        return self._shape(index)
 
     def _shape(self, index):
         header = self.headers[index]
@@ -315,13 +336,14 @@ class Level2File:
         if self._aux_table is None:
             header = self.headers[-2]
             values = np.asarray(self.raw_array(len(self.headers) - 2), dtype=float)
+            skip = ("NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "NAXIS", "BITPIX")
             columns = {
-                key: int(header[key])
-                for key in header
-                if key not in ("NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "NAXIS", "BITPIX")
-                and isinstance(header[key], int)
-                and not isinstance(header[key], bool)
-                and 0 <= header[key] < values.shape[1]
+                card.keyword: card.value
+                for card in header.cards
+                if card.keyword not in skip
+                and isinstance(card.value, int)
+                and not isinstance(card.value, bool)
+                and 0 <= card.value < values.shape[1]
             }
             table = Table({name: values[:, column] for name, column in columns.items()})
             table["DATE_OBS"] = self.start_time + table["TIME"] * u.s

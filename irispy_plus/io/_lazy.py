@@ -8,9 +8,11 @@ dask arrays so every NDCube operation stays lazy until ``.compute()`` or
 ``numpy.asarray``.
 """
 
+import copy
+
 import numpy as np
 
-__all__ = ["FILL_VALUE", "FillMask", "ScaledWindow", "lazy_window"]
+__all__ = ["FILL_VALUE", "FillMask", "ScaledWindow", "as_dask", "lazy_window"]
 
 #: Level 2 pixels with no data hold this value (in DN, after scaling).
 FILL_VALUE = -200.0
@@ -20,25 +22,46 @@ _CHUNK_BYTES = 64 * 2**20
 
 class _RawWindow:
     """
-    Shared by the scaled data and the mask: the raw array of one HDU, opened on first
-    use, so objects can be pickled (to dask workers) and re-open the file there.
+    Shared by the scaled data and the mask: a view of the raw array of one HDU.
+
+    The memory map is opened on first use, and a view remembers the indexing that made
+    it, so objects can be pickled (to dask workers) and re-open the file there.
+    `view` indexes without reading: basic indexing of a memory map is a view of it.
     """
 
-    def __init__(self, layout, index):
+    def __init__(self, layout, index, keys=()):
         self._layout = layout
         self._index = index
+        self._keys = tuple(keys)
         self._raw = None
         header = layout.headers[index]
-        self.shape = tuple(int(header[f"NAXIS{axis}"]) for axis in range(int(header["NAXIS"]), 0, -1))
-        self.ndim = len(self.shape)
         self._bscale, self._bzero = layout.scaling(index)
         self._integer = int(header["BITPIX"]) > 0
+        self.shape = np.shape(self.raw) if keys else layout.window_shape(index)
+        self.ndim = len(self.shape)
 
     @property
     def raw(self):
+        """
+        The raw (unscaled, big-endian) values this view covers, a memory map.
+        """
         if self._raw is None:
-            self._raw = self._layout.raw_array(self._index)
+            raw = self._layout.raw_array(self._index)
+            for key in self._keys:
+                raw = raw[key]
+            self._raw = raw
         return self._raw
+
+    def view(self, key):
+        """
+        The part of this window that ``key`` indexes, without reading it.
+        """
+        new = copy.copy(self)
+        new._keys = (*self._keys, key)
+        new._raw = self.raw[key]
+        new.shape = np.shape(new._raw)
+        new.ndim = len(new.shape)
+        return new
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -50,7 +73,7 @@ class _RawWindow:
         return self
 
     def __dask_tokenize__(self):
-        return (type(self).__name__, self._layout.name, self._index, self.shape)
+        return (type(self).__name__, self._layout.name, self._index, repr(self._keys), self.shape)
 
     def __len__(self):
         return self.shape[0]
@@ -71,8 +94,7 @@ class ScaledWindow(_RawWindow):
     dtype = np.dtype(np.float32)
 
     def __getitem__(self, key):
-        raw = self.raw[key]
-        values = np.array(raw, dtype=np.float32)
+        values = np.array(self.raw[key], dtype=np.float32)
         if self._integer:
             values *= np.float32(self._bscale)
             values += np.float32(self._bzero)
@@ -102,7 +124,8 @@ class FillMask(_RawWindow):
         raw = np.asarray(self.raw[key])
         if self._integer:
             fill_raw = np.round((FILL_VALUE - self._bzero) / self._bscale)
-            return (raw == fill_raw) | (raw == np.iinfo(raw.dtype).min) | (raw == np.iinfo(raw.dtype).max)
+            limits = np.iinfo(raw.dtype)
+            return (raw == fill_raw) | (raw == limits.min) | (raw == limits.max)
         return (raw == FILL_VALUE) | ~np.isfinite(raw)
 
     def __array__(self, dtype=None, copy=None):
@@ -119,9 +142,20 @@ def _chunks(shape, itemsize):
     return (rows, *shape[1:])
 
 
+def as_dask(window):
+    """
+    A `ScaledWindow` or `FillMask` as a lazy dask array, chunked along its first axis.
+    """
+    import dask.array as da
+
+    chunks = _chunks(window.shape, 4) if window.ndim and window.shape[0] else window.shape
+    meta = np.empty((0,) * window.ndim, dtype=window.dtype)
+    return da.from_array(window, chunks=chunks, asarray=False, fancy=False, lock=False, meta=meta)
+
+
 def lazy_window(layout, index):
     """
-    The data and mask of one HDU as lazy dask arrays.
+    The data and mask of one HDU as lazy dask arrays, and the windows behind them.
 
     Parameters
     ----------
@@ -134,12 +168,10 @@ def lazy_window(layout, index):
     -------
     data, mask : dask.array.Array
         float32 values in DN and the boolean mask, neither read yet.
+    sources : tuple of ScaledWindow, FillMask
+        What the arrays read from; a cube slices these (without reading) when it is
+        sliced, so that a slice reads only its own pixels.
     """
-    import dask.array as da
-
     scaled = ScaledWindow(layout, index)
     mask = FillMask(layout, index)
-    chunks = _chunks(scaled.shape, 4)
-    data = da.from_array(scaled, chunks=chunks, asarray=False, fancy=False, lock=False)
-    mask = da.from_array(mask, chunks=chunks, asarray=False, fancy=False, lock=False)
-    return data, mask
+    return as_dask(scaled), as_dask(mask), (scaled, mask)

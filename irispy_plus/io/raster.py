@@ -99,7 +99,7 @@ def _window_cube(layout, info, obstime, observer, uncertainty):
         observer=observer,
         array_shape=info.shape,
     )
-    data, mask = lazy_window(layout, info.index)
+    data, mask, sources = lazy_window(layout, info.index)
     sit_and_stare = float(header["CDELT3"]) == 0
     meta = build_meta(
         layout,
@@ -116,6 +116,7 @@ def _window_cube(layout, info, obstime, observer, uncertainty):
         uncertainty=photon_uncertainty(data, unit) if uncertainty else None,
         instrument_axes=("sit-and-stare" if sit_and_stare else "raster scan", "slit", "spectral"),
     )
+    cube.attach_lazy_sources(sources, photon_uncertainty=uncertainty)
     cube.extra_coords.add("time", 0, mid_exposure_times(layout, exposure_times), physical_types="time")
     cube.extra_coords.add("exposure time", 0, exposure_times * u.s, physical_types="obs.exposure")
     return cube
@@ -160,7 +161,9 @@ def build_raster_collection(layouts, windows=None, uncertainty=False):
     cubes = {}
     for layout, infos in zip(layouts, infos_per_file, strict=True):
         for info in infos:
-            cubes.setdefault(info.label, []).append(_window_cube(layout, info, obstime, observer, uncertainty))
+            cubes.setdefault(info.label, []).append(
+                _window_cube(layout, info, obstime, observer, uncertainty)
+            )
     if len(layouts) == 1:
         values = {label: cube_list[0] for label, cube_list in cubes.items()}
         shapes = {cube.shape[:2] for cube in values.values()}

@@ -64,7 +64,7 @@ def build_sji_cube(layout, uncertainty=False):
         array_shape=info.shape,
     )
     unit = dn_unit(info.label)
-    data, mask = lazy_window(layout, 0)
+    data, mask, sources = lazy_window(layout, 0)
     meta = build_meta(
         layout, 0, {"detector": info.label, "band": info.label, "spectral_window": info.label}, info.shape[0]
     )
@@ -77,6 +77,7 @@ def build_sji_cube(layout, uncertainty=False):
         uncertainty=photon_uncertainty(data, unit) if uncertainty else None,
     )
     cube.extra_coords.add("exposure time", 0, exposure_times * u.s, physical_types="obs.exposure")
+    cube.attach_lazy_sources(sources, photon_uncertainty=uncertainty)
     return cube
 
 
