@@ -86,10 +86,11 @@ def _median_time(function):
 
 def _ratio_line(name, ours, baseline, baseline_name, target=None):
     ratio = ours / baseline
-    verdict = (
-        "" if target is None else ("  [target < %.2gx: %s]" % (target, "met" if ratio < target else "MISSED"))
-    )
-    return f"{name:<44} {ours * 1e3:9.1f} ms vs {baseline_name} {baseline * 1e3:9.1f} ms = {ratio:6.2f}x{verdict}"
+    verdict = ""
+    if target is not None:
+        verdict = f"  [target < {target:.2g}x: {'met' if ratio < target else 'MISSED'}]"
+    timing = f"{ours * 1e3:9.1f} ms vs {baseline_name} {baseline * 1e3:9.1f} ms"
+    return f"{name:<44} {timing} = {ratio:6.2f}x{verdict}"
 
 
 def main():
