@@ -10,6 +10,7 @@ from importlib.metadata import version as _version
 
 from irispy_plus import net
 from irispy_plus.io import read_files
+from irispy_plus.obsid import ObsID, decode_obsid
 from irispy_plus.utils.logger import log
 
 try:
@@ -17,4 +18,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
     __version__ = "unknown"
 
-__all__ = ["__version__", "log", "net", "read_files"]
+__all__ = ["ObsID", "__version__", "decode_obsid", "log", "net", "read_files"]

@@ -108,6 +108,16 @@ class IRISMeta(NDMeta):
         return self._text("OBSID")
 
     @property
+    def obsid_decoded(self):
+        """
+        The OBSID decoded from the IRIS OBS tables: description, exposure time, binning,
+        raster step and field of view (an `irispy_plus.obsid.ObsID`).
+        """
+        from irispy_plus.obsid import decode_obsid
+
+        return decode_obsid(self.obsid)
+
+    @property
     def observation_description(self):
         """
         The observation's description (OBS_DESC).

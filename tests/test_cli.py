@@ -1,0 +1,56 @@
+"""
+The irispy-plus command, run in-process on the bundled sample.
+"""
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from irispy_plus.cli import main
+from irispy_plus.data import sample
+
+
+def test_summary_writes_figures_with_world_axes(tmp_path, capsys):
+    assert main(["summary", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "OBSID 3620258102" in out
+    spectroheliogram = tmp_path / "spectroheliogram_Si_IV_1403.png"
+    slit_jaw = tmp_path / "slitjaw_SJI_1400.png"
+    assert str(spectroheliogram.resolve()) in out
+    assert str(slit_jaw.resolve()) in out
+    for path in (spectroheliogram, slit_jaw):
+        image = imread(path)
+        assert image.shape[0] > 300
+        assert image.shape[1] > 300
+        assert np.ptp(image[..., :3]) > 0.5  # not a blank figure
+
+
+def test_summary_of_a_raster_series(tmp_path, capsys):
+    files = [str(path) for path in sample.RASTER_SERIES]
+    assert main(["summary", *files, "--out", str(tmp_path), "--window", "Mg II k 2796"]) == 0
+    assert (tmp_path / "spectroheliogram_Mg_II_k_2796.png").exists()
+
+
+def test_summary_names_a_missing_window(tmp_path, capsys):
+    assert main(["summary", str(sample.RASTER), "--out", str(tmp_path), "--window", "Ca II"]) == 1
+    assert "No window 'Ca II'" in capsys.readouterr().err
+
+
+def test_info_prints_windows_header_and_aux(capsys):
+    assert main(["info", str(sample.RASTER), "--header", "-2", "--aux"]) == 0
+    out = capsys.readouterr().out
+    assert "Si IV 1403" in out
+    assert "XCENIX" in out
+    assert "OBS_VRIX" in out
+
+
+def test_info_of_a_file_that_is_not_iris(tmp_path, capsys):
+    path = tmp_path / "x.fits"
+    path.write_bytes(b"not fits")
+    assert main(["info", str(path)]) == 1
+    assert "could not be read as a FITS file" in capsys.readouterr().err
+
+
+def test_unknown_command_exits_with_usage():
+    with pytest.raises(SystemExit):
+        main(["frobnicate"])
