@@ -73,6 +73,43 @@ class _DiskBackedMixin:
         new.attach_lazy_sources((scaled, mask), self._photon_uncertainty)
         return new
 
+    def read_data(self, item=Ellipsis):
+        """
+        Read part of the cube's data and mask into memory, straight from the file.
+
+        The fastest way to read a frame, a slit image or a spectroheliogram: no cube is
+        made and no task graph is built. ``cube.read_data(item)`` gives the same values
+        as ``numpy.asarray(cube[item].data)`` and ``numpy.asarray(cube[item].mask)``.
+
+        Parameters
+        ----------
+        item : int, slice or tuple of them, optional
+            Numpy-style index into the cube's array; everything by default.
+
+        Returns
+        -------
+        data : numpy.ndarray
+            float32 values in the cube's unit.
+        mask : numpy.ndarray
+            True at fill and saturated pixels.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> sji = read_files(sample.SJI_1400)
+        >>> frame, mask = sji.read_data(1)
+        >>> frame.shape, frame.dtype.name
+        ((109, 178), 'float32')
+        """
+        if self._lazy_sources is not None:
+            scaled, mask = self._lazy_sources
+            return scaled[item], mask[item]
+        data = np.asarray(self.data[item])
+        if self.mask is None or isinstance(self.mask, bool | np.bool_):
+            return data, np.zeros(data.shape, dtype=bool) | bool(self.mask)
+        return data, np.asarray(self.mask[item])
+
     def load(self):
         """
         Read the data, mask and uncertainty into memory (in place) and return the cube.
@@ -215,6 +252,16 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
         """
         return self.meta.spectral_window
 
+    def quick_look(self, **kwargs):
+        """
+        Open the interactive raster quick-look viewer (XY map, slit spectra, spectrum).
+
+        See `irispy_plus.visualization.quick_look` for the keys and the options.
+        """
+        from irispy_plus.visualization.raster_viewer import quick_look
+
+        return quick_look(self, **kwargs)
+
     def __str__(self):
         header = f"{self.meta.spectral_window} from {self.meta.filename}"
         return f"{header}\n{super().__str__()}"
@@ -241,6 +288,16 @@ class IRISRasterSequence(RasterSequence):
         The window label, e.g. ``"Si IV 1403"``.
         """
         return self.data[0].meta.spectral_window
+
+    def quick_look(self, **kwargs):
+        """
+        Open the interactive raster quick-look viewer (XY map, slit spectra, spectrum).
+
+        See `irispy_plus.visualization.quick_look` for the keys and the options.
+        """
+        from irispy_plus.visualization.raster_viewer import quick_look
+
+        return quick_look(self, **kwargs)
 
     def load(self):
         """
@@ -285,6 +342,16 @@ class RasterCollection(NDCollection):
         The window labels.
         """
         return list(self.keys())
+
+    def quick_look(self, **kwargs):
+        """
+        Open the interactive raster quick-look viewer (XY map, slit spectra, spectrum).
+
+        See `irispy_plus.visualization.quick_look` for the keys and the options.
+        """
+        from irispy_plus.visualization.raster_viewer import quick_look
+
+        return quick_look(self, **kwargs)
 
     def _first_cube(self):
         first = next(iter(self.values()))
@@ -355,6 +422,26 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
         The slit-jaw band, e.g. ``"SJI_1400"``.
         """
         return self.meta.detector
+
+    def quick_look(self, **kwargs):
+        """
+        Open the interactive slit-jaw quick-look viewer (image and time bar).
+
+        See `irispy_plus.visualization.sji_quick_look` for the keys and the options.
+        """
+        from irispy_plus.visualization.sji_viewer import sji_quick_look
+
+        return sji_quick_look(self, **kwargs)
+
+    def movie(self, **kwargs):
+        """
+        Play the series in the fast Qt movie viewer (needs the ``qt`` extra).
+
+        See `irispy_plus.visualization.sji_view` for the options.
+        """
+        from irispy_plus.visualization.qt_movie import sji_view
+
+        return sji_view(self, **kwargs)
 
     @property
     def time(self):

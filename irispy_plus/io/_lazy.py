@@ -17,7 +17,7 @@ __all__ = ["FILL_VALUE", "FillMask", "ScaledWindow", "as_dask", "lazy_window"]
 #: Level 2 pixels with no data hold this value (in DN, after scaling).
 FILL_VALUE = -200.0
 
-_CHUNK_BYTES = 64 * 2**20
+_CHUNK_BYTES = 16 * 2**20
 
 
 class _RawWindow:
@@ -135,7 +135,7 @@ class FillMask(_RawWindow):
 
 def _chunks(shape, itemsize):
     """
-    Chunk along the first axis only, about 64 MiB each, so any slice reads whole rows.
+    Chunk along the first axis only, about 16 MiB each, so any slice reads whole rows.
     """
     row_bytes = max(int(np.prod(shape[1:])) * itemsize, 1)
     rows = max(1, min(shape[0], _CHUNK_BYTES // row_bytes))

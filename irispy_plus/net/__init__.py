@@ -1,5 +1,33 @@
 """
-Find and fetch IRIS data: a `sunpy.net.Fido` client for the HEK Coverage Registry.
+Find and fetch IRIS data: a `sunpy.net.Fido` client for the HEK Coverage Registry (HCR).
+
+Importing this package (which ``import irispy_plus`` does) registers `IRISHCRClient` with
+Fido and the search attributes as ``sunpy.net.attrs.iris``. The HCR URL, the network
+time-out and the number of retries are configuration items in `conf`; the environment
+variable ``IRISPY_PLUS_HCR_URL`` overrides the URL.
+
+Examples
+--------
+>>> from sunpy.net import Fido, attrs as a
+>>> import irispy_plus
+>>> from irispy_plus.net import IRISHCRClient
+>>> IRISHCRClient in Fido.registry
+True
+>>> a.iris.FileKind.raster.value
+('raster',)
 """
 
-__all__ = []
+from irispy_plus.net import attrs
+from irispy_plus.net._config import conf
+from irispy_plus.net._table import IRISHCRResponseTable, load_results, save_results
+from irispy_plus.net.client import IRISHCRClient, get_fits
+
+__all__ = [
+    "IRISHCRClient",
+    "IRISHCRResponseTable",
+    "attrs",
+    "conf",
+    "get_fits",
+    "load_results",
+    "save_results",
+]

@@ -284,3 +284,26 @@ def test_missing_path_and_empty_folder(tmp_path):
 def test_raster_files_of_two_observations_are_refused():
     with pytest.raises(IrispyPlusFileError, match="2 observations"):
         read_files([sample.RASTER, sample.SNS_RASTER])
+
+
+@pytest.mark.parametrize("item", [5, (slice(None), slice(None), 12), (slice(3, 9), 7), Ellipsis])
+def test_read_data_matches_sliced_cube(item):
+    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    data, mask = cube.read_data(item)
+    np.testing.assert_array_equal(data, np.asarray(cube.data[item]))
+    np.testing.assert_array_equal(mask, np.asarray(cube.mask[item]))
+    sliced = cube[item] if item is not Ellipsis else cube
+    np.testing.assert_array_equal(data, np.asarray(sliced.data))
+    cube.load()
+    in_memory, in_memory_mask = cube.read_data(item)
+    np.testing.assert_array_equal(in_memory, data)
+    np.testing.assert_array_equal(in_memory_mask, mask)
+
+
+def test_slices_of_slices_read_the_right_pixels():
+    cube = read_files(sample.SNS_RASTER, windows="Mg II k 2796", uncertainty=True)["Mg II k 2796"]
+    full = fits.getdata(sample.SNS_RASTER, 8)
+    sliced = cube[10:50][::1][5, 3:30][:, 7]
+    np.testing.assert_array_equal(np.asarray(sliced.data), full[15, 3:30, 7])
+    expected_sigma = np.sqrt(np.maximum(full[15, 3:30, 7], 0) / 18 + 1.2**2)
+    np.testing.assert_allclose(np.asarray(sliced.uncertainty.array), expected_sigma, rtol=1e-6)

@@ -1,0 +1,132 @@
+"""
+The table of HCR search results, and saving it to (and loading it from) ECSV or ASDF.
+"""
+
+from pathlib import Path
+
+import astropy.units as u
+import numpy as np
+from astropy.table import Column, QTable
+from astropy.time import Time
+from sunpy.net.base_client import QueryResponseTable
+
+from irispy_plus.net._rows import HIDDEN_COLUMNS
+from irispy_plus.utils.exceptions import IrispyPlusFileError
+
+__all__ = ["IRISHCRResponseTable", "load_results", "save_results"]
+
+_ASDF_KEY = "irispy_plus_hcr_results"
+
+
+class IRISHCRResponseTable(QueryResponseTable):
+    """
+    HCR search results: one row per downloadable file, with the observation it belongs to.
+
+    ``meta["hcr_query"]`` holds the queries made (their HCR parameters and URL) so a saved
+    table says how it was found.
+    """
+
+    hide_keys = HIDDEN_COLUMNS
+
+    def save(self, filename):
+        """
+        Save the table and its query to an ``.ecsv`` or ``.asdf`` file.
+
+        Parameters
+        ----------
+        filename : path-like
+            The file; its suffix chooses the format.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        return save_results(self, filename)
+
+
+def _plain(table):
+    plain = QTable()
+    for name in table.colnames:
+        column = table[name]
+        plain[name] = (
+            column if isinstance(column, Time | u.Quantity) else Column(np.asarray(column), name=name)
+        )
+    plain.meta = {"hcr_query": list(table.meta.get("hcr_query", []))}
+    return plain
+
+
+def save_results(table, filename):
+    """
+    Save search results and their query to an ``.ecsv`` or ``.asdf`` file.
+
+    Parameters
+    ----------
+    table : IRISHCRResponseTable
+        Results of `IRISHCRClient.search <irispy_plus.net.IRISHCRClient.search>`.
+    filename : path-like
+        The file; ``.ecsv`` or ``.asdf``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        For another suffix.
+    """
+    path = Path(filename)
+    suffix = path.suffix.lower()
+    if suffix == ".ecsv":
+        _plain(table).write(path, format="ascii.ecsv", overwrite=True)
+    elif suffix == ".asdf":
+        import asdf
+
+        plain = _plain(table)
+        asdf.AsdfFile({_ASDF_KEY: plain, "hcr_query": plain.meta["hcr_query"]}).write_to(path)
+    else:
+        msg = f"Cannot save search results as {path.name!r}: use a .ecsv or .asdf file name."
+        raise IrispyPlusFileError(msg)
+    return path
+
+
+def load_results(filename):
+    """
+    Load search results saved by `save_results`, ready for ``Fido.fetch``.
+
+    Parameters
+    ----------
+    filename : path-like
+        An ``.ecsv`` or ``.asdf`` file.
+
+    Returns
+    -------
+    IRISHCRResponseTable
+        The results, with ``meta["hcr_query"]`` and the HCR client attached.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If the file cannot be read as saved results.
+    """
+    from irispy_plus.net.client import IRISHCRClient
+
+    path = Path(filename)
+    try:
+        if path.suffix.lower() == ".asdf":
+            import asdf
+
+            with asdf.open(path, lazy_load=False, memmap=False) as handle:
+                plain = QTable(handle[_ASDF_KEY], copy=True)
+                query = list(handle.tree.get("hcr_query", []))
+        else:
+            plain = QTable.read(path, format="ascii.ecsv")
+            query = list(plain.meta.get("hcr_query", []))
+    except (OSError, ValueError, KeyError) as error:
+        msg = f"{path} does not hold saved HCR search results: {error}"
+        raise IrispyPlusFileError(msg) from error
+    table = IRISHCRResponseTable(plain, client=IRISHCRClient())
+    table.meta["hcr_query"] = query
+    return table

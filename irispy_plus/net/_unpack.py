@@ -1,0 +1,247 @@
+"""
+Check and unpack downloaded IRIS files, so that no damaged file ever appears under a final name.
+
+Every function writes to a hidden temporary name beside the destination, verifies what it
+wrote (the gzip CRC and length, that each FITS file opens with all its headers and data),
+and only then moves it to the final name with `os.replace`. Tar members that are links,
+devices, absolute paths or that climb out of the target folder are refused.
+"""
+
+import gzip
+import os
+import re
+import shutil
+import tarfile
+import tempfile
+import warnings
+import zlib
+from pathlib import Path, PurePosixPath
+
+from astropy.io import fits
+
+from irispy_plus.utils.exceptions import IrispyPlusDownloadError
+from irispy_plus.utils.logger import log
+
+__all__ = ["check_fits", "check_gzip", "gunzip_fits", "untar_fits"]
+
+_CHUNK = 4 << 20
+# Words of the warnings astropy gives for a FITS file cut short or with a broken last header.
+_SIGNS_OF_DAMAGE = re.compile(r"truncated|corrupt", re.IGNORECASE)
+_DAMAGED = (OSError, EOFError, zlib.error, tarfile.TarError, ValueError)
+
+
+def _damaged(url, error):
+    return IrispyPlusDownloadError(
+        f"The file downloaded from {url} is damaged or incomplete ({type(error).__name__}: {error}); "
+        "nothing was kept under its name. Download it again (Fido.fetch(results) retries failures)."
+    )
+
+
+def check_fits(path, url=""):
+    """
+    Check that a FITS file opens with every header and that its data are all there.
+
+    Parameters
+    ----------
+    path : path-like
+        The FITS file.
+    url : str, optional
+        Where it came from, for the message.
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If it is not a FITS file or is shorter than its headers say.
+
+    Examples
+    --------
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.net._unpack import check_fits
+    >>> check_fits(sample.SJI_1400)
+    """
+    path = Path(path)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with fits.open(path, memmap=False, lazy_load_hdus=False) as hdul:
+                end = max(hdu._data_offset + hdu._data_size for hdu in hdul)
+        damaged = [str(w.message) for w in caught if _SIGNS_OF_DAMAGE.search(str(w.message))]
+        if damaged:
+            raise OSError(damaged[0].strip())
+        if end > path.stat().st_size:
+            msg = f"the data end at byte {end} but the file has {path.stat().st_size}"
+            raise OSError(msg)
+    except _DAMAGED as error:
+        raise IrispyPlusDownloadError(
+            f"{path.name} (from {url or 'disk'}) is not a complete FITS file: {error}."
+        ) from error
+
+
+def check_gzip(path, url=""):
+    """
+    Read a gzip file to its end, which checks its CRC and length.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gz`` file.
+    url : str, optional
+        Where it came from, for the message.
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If the file is not gzip, is cut short or fails its CRC.
+    """
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(_CHUNK):
+                pass
+    except _DAMAGED as error:
+        raise _damaged(url, error) from error
+
+
+def _temporary_file(destination):
+    descriptor, name = tempfile.mkstemp(
+        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
+    )
+    os.close(descriptor)
+    return Path(name)
+
+
+def gunzip_fits(source, destination, url=""):
+    """
+    Decompress a ``.fits.gz`` file to ``destination`` once it is verified.
+
+    Parameters
+    ----------
+    source : path-like
+        The downloaded ``.fits.gz`` file (left in place).
+    destination : path-like
+        The ``.fits`` file to make.
+    url : str, optional
+        Where the download came from, for the message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``destination``.
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If the gzip stream is damaged or the result is not a complete FITS file; then
+        ``destination`` is not created (nor changed, if it existed).
+
+    Examples
+    --------
+    >>> import gzip, shutil, tempfile
+    >>> from pathlib import Path
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.net._unpack import gunzip_fits
+    >>> tmp_path = Path(tempfile.mkdtemp())
+    >>> packed = tmp_path / "sji.fits.gz"
+    >>> with open(sample.SJI_1400, "rb") as raw, gzip.open(packed, "wb") as out:
+    ...     shutil.copyfileobj(raw, out)
+    >>> gunzip_fits(packed, tmp_path / "sji.fits").stat().st_size
+    184320
+    """
+    destination = Path(destination)
+    temporary = _temporary_file(destination)
+    try:
+        try:
+            with gzip.open(source, "rb") as stream, open(temporary, "wb") as out:
+                shutil.copyfileobj(stream, out, _CHUNK)
+        except _DAMAGED as error:
+            raise _damaged(url, error) from error
+        check_fits(temporary, url)
+        os.replace(temporary, destination)
+    finally:
+        temporary.unlink(missing_ok=True)
+    log.debug("unpacked %s to %s", source, destination)
+    return destination
+
+
+def _member_path(member, url):
+    """The safe relative path of a tar member, or an error saying why it is refused."""
+    name = PurePosixPath(member.name)
+    if member.issym() or member.islnk():
+        problem = f"is a link (to {member.linkname!r})"
+    elif not (member.isfile() or member.isdir()):
+        problem = "is a device, FIFO or other special file"
+    elif name.is_absolute() or ".." in name.parts or "\\" in member.name or ":" in member.name:
+        problem = "has a path that leaves the target folder"
+    else:
+        return Path(*[part for part in name.parts if part not in ("", ".")])
+    return IrispyPlusDownloadError(
+        f"The archive downloaded from {url} holds a member {member.name!r} that {problem}; "
+        "it was refused and nothing was unpacked."
+    )
+
+
+def untar_fits(source, folder, url=""):
+    """
+    Unpack a ``.tar.gz`` of FITS files (a ``raster.tar.gz``) into ``folder``, safely.
+
+    Members are written to a hidden temporary folder beside ``folder``; only when the whole
+    archive has been read (gzip CRC checked) and every FITS file verified are they moved
+    into ``folder``.
+
+    Parameters
+    ----------
+    source : path-like
+        The downloaded ``.tar.gz`` file (left in place).
+    folder : path-like
+        The folder to put the files in (made if missing).
+    url : str, optional
+        Where the download came from, for the message.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The unpacked files, sorted.
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If the archive is damaged, holds a link, a special file or a member whose path
+        leaves the folder, or a member is not a complete FITS file; then nothing is moved
+        into ``folder``.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".part"))
+    try:
+        members = []
+        try:
+            with gzip.open(source, "rb") as stream:
+                with tarfile.open(fileobj=stream, mode="r|") as archive:
+                    for member in archive:
+                        relative = _member_path(member, url)
+                        if isinstance(relative, Exception):
+                            raise relative
+                        if member.isdir():
+                            continue
+                        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+                        with archive.extractfile(member) as data, open(staging / relative, "wb") as out:
+                            shutil.copyfileobj(data, out, _CHUNK)
+                        members.append(relative)
+                while stream.read(_CHUNK):  # the rest of the stream: checks CRC and length
+                    pass
+        except _DAMAGED as error:
+            raise _damaged(url, error) from error
+        if not members:
+            msg = f"The archive downloaded from {url} holds no files."
+            raise IrispyPlusDownloadError(msg)
+        for relative in members:
+            if relative.suffix.lower() in (".fits", ".fts", ".fit"):
+                check_fits(staging / relative, url)
+        finished = []
+        for relative in members:
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / relative, folder / relative)
+            finished.append(folder / relative)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    log.debug("unpacked %s into %s (%d files)", source, folder, len(finished))
+    return sorted(finished)

@@ -1,0 +1,370 @@
+"""
+Search attributes for the HEK Coverage Registry (available as ``sunpy.net.attrs.iris``).
+
+One attribute per HCR filter; combine them with ``&`` and ``|`` and the general attributes
+``a.Time``, ``a.Instrument.iris``, ``a.Level(2)`` and ``a.Wavelength``.
+
+Examples
+--------
+>>> import astropy.units as u
+>>> from sunpy.net import attrs as a
+>>> import irispy_plus
+>>> query = a.iris.Description("sit-and-stare") & a.iris.XCen(-200 * u.arcsec, 200 * u.arcsec)
+>>> a.iris.Target.ar
+<irispy_plus.net.attrs.Target(AR: Active region) object at ...>
+"""
+
+import astropy.units as u
+from sunpy.net.attr import Range, SimpleAttr
+
+from irispy_plus.utils.exceptions import IrispyPlusSearchError
+
+__all__ = [
+    "FOVX",
+    "FOVY",
+    "OBSID",
+    "Cadence",
+    "Description",
+    "ExposureTime",
+    "FileKind",
+    "HasData",
+    "HasSDOCubes",
+    "HideLimbScans",
+    "NOAANumber",
+    "QueryURL",
+    "RasterSteps",
+    "SpectralWindows",
+    "StepSize",
+    "Target",
+    "XCen",
+    "YCen",
+]
+
+FILE_KINDS = ("raster", "sji", "sji_deconvolved", "sdo")
+"""The kinds of downloadable file, as in the ``File Kind`` column."""
+
+
+class _HCRParameter(SimpleAttr):
+    """A filter sent to the HCR as one query parameter."""
+
+    hcr_key = ""
+
+    def hcr_params(self):
+        """The HCR query parameters of this attribute, as a dict of strings."""
+        return {self.hcr_key: str(self.value)}
+
+
+class _HCRFlag(_HCRParameter):
+    """A true/false HCR filter."""
+
+    def __init__(self, value: bool = True):
+        super().__init__(bool(value))
+
+    def hcr_params(self):
+        return {self.hcr_key: "true" if self.value else "false"}
+
+
+class _HCRRange(Range):
+    """A ``min<column>``/``max<column>`` pair of HCR filters; either bound may be left open."""
+
+    hcr_column = ""
+    unit = None
+
+    def __init__(self, min_=None, max_=None):
+        if min_ is None and max_ is None:
+            msg = f"{type(self).__name__} needs a lower bound, an upper bound or both."
+            raise IrispyPlusSearchError(msg)
+        if self.unit is not None:
+            min_ = None if min_ is None else min_.to(self.unit)
+            max_ = None if max_ is None else max_.to(self.unit)
+        super().__init__(min_, max_)
+
+    def __repr__(self):
+        return f"<irispy_plus.net.attrs.{type(self).__name__}({self.min}, {self.max})>"
+
+    def collides(self, other):
+        """Two ranges of the same column cannot be combined with AND."""
+        return isinstance(other, type(self))
+
+    def hcr_params(self):
+        """The HCR query parameters of this attribute, as a dict of strings."""
+        params = {}
+        for prefix, bound in (("min", self.min), ("max", self.max)):
+            if bound is not None:
+                value = bound.to_value(self.unit) if self.unit is not None else bound
+                params[f"{prefix}{self.hcr_column}"] = f"{value:g}"
+        return params
+
+
+class OBSID(_HCRParameter):
+    """
+    One or several IRIS observation programme numbers (OBSIDs).
+
+    Parameters
+    ----------
+    *obsids : int or str
+        The OBSIDs, e.g. ``3620258102``.
+    """
+
+    hcr_key = "obsId"
+
+    def __init__(self, *obsids: int | str):
+        if not obsids:
+            msg = "OBSID needs at least one OBSID, e.g. a.iris.OBSID(3620258102)."
+            raise IrispyPlusSearchError(msg)
+        super().__init__(",".join(str(int(obsid)) for obsid in obsids))
+
+
+class Description(_HCRParameter):
+    """
+    Text to look for in the observation description (the HCR's ``obsDesc``).
+
+    Parameters
+    ----------
+    value : str
+        E.g. ``"sit-and-stare"`` or ``"320-step"``.
+    """
+
+    hcr_key = "obsDesc"
+
+
+class Target(_HCRParameter):
+    """
+    The planned target: ``AR`` (active region), ``QS``, ``CH``, ``FS``, ``PR``, ...
+
+    Parameters
+    ----------
+    value : str
+        The HCR target code (tab-complete ``a.iris.Target.``).
+    """
+
+    hcr_key = "target"
+
+
+class NOAANumber(_HCRParameter):
+    """
+    The NOAA active-region number of the target.
+
+    Parameters
+    ----------
+    value : int
+        E.g. ``12868``.
+    """
+
+    hcr_key = "noaanum"
+
+    def __init__(self, value: int):
+        super().__init__(int(value))
+
+
+class SpectralWindows(_HCRParameter):
+    """
+    Spectral windows that must all be in the observation (e.g. ``"Mg II k 2796"``).
+
+    Parameters
+    ----------
+    *windows : str
+        Window names as the HCR writes them (tab-complete ``a.iris.SpectralWindows.``).
+    """
+
+    hcr_key = "specWindows"
+
+    def __init__(self, *windows: str):
+        super().__init__(",".join(windows))
+
+
+class HasData(_HCRFlag):
+    """
+    Only observations whose final Level 2 data exist (``True``) or do not yet (``False``).
+    """
+
+    hcr_key = "hasData"
+
+
+class HideLimbScans(_HCRFlag):
+    """
+    Leave out most limb-scan observations.
+    """
+
+    hcr_key = "hideMostLimbScans"
+
+
+class HasSDOCubes(_HCRFlag):
+    """
+    Only observations with co-aligned SDO cubes.
+    """
+
+    hcr_key = "hasSdoCubes"
+
+
+class FileKind(SimpleAttr):
+    """
+    Which kinds of file to list: ``raster``, ``sji``, ``sji_deconvolved``, ``sdo``.
+
+    Applied to the rows after the search (the HCR lists every file of an observation).
+
+    Parameters
+    ----------
+    *kinds : str
+        One or several of `FILE_KINDS`.
+    """
+
+    def __init__(self, *kinds: str):
+        unknown = sorted(set(kinds) - set(FILE_KINDS))
+        if unknown or not kinds:
+            msg = f"FileKind takes one or several of {FILE_KINDS}, not {unknown or 'nothing'}."
+            raise IrispyPlusSearchError(msg)
+        super().__init__(tuple(kinds))
+
+
+class QueryURL(SimpleAttr):
+    """
+    A query URL of the IRIS search tool ("Export Python"), pasted whole, with all its filters.
+
+    Parameters
+    ----------
+    value : str
+        The URL, e.g. ``https://www.lmsal.com/hek/hcr?cmd=search-events3&startTime=...``.
+    """
+
+
+class XCen(_HCRRange):
+    """
+    Solar-X of the pointing centre, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (angles); one may be left out.
+    """
+
+    hcr_column = "xCen"
+    unit = u.arcsec
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+        super().__init__(min_, max_)
+
+
+class YCen(_HCRRange):
+    """
+    Solar-Y of the pointing centre, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (angles); one may be left out.
+    """
+
+    hcr_column = "yCen"
+    unit = u.arcsec
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+        super().__init__(min_, max_)
+
+
+class FOVX(_HCRRange):
+    """
+    Slit-jaw field of view along solar-X, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (angles); one may be left out.
+    """
+
+    hcr_column = "sjiFOVX"
+    unit = u.arcsec
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+        super().__init__(min_, max_)
+
+
+class FOVY(_HCRRange):
+    """
+    Slit-jaw field of view along solar-Y, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (angles); one may be left out.
+    """
+
+    hcr_column = "sjiFOVY"
+    unit = u.arcsec
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+        super().__init__(min_, max_)
+
+
+class StepSize(_HCRRange):
+    """
+    Raster step size, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (angles); one may be left out.
+    """
+
+    hcr_column = "rasterStepsize"
+    unit = u.arcsec
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+        super().__init__(min_, max_)
+
+
+class Cadence(_HCRRange):
+    """
+    Mean raster cadence as run, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (times); one may be left out.
+    """
+
+    hcr_column = "cadMeanAsrun"
+    unit = u.s
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.s] = None, max_: u.Quantity[u.s] = None):
+        super().__init__(min_, max_)
+
+
+class ExposureTime(_HCRRange):
+    """
+    Longest exposure time of the observation, as a range.
+
+    Parameters
+    ----------
+    min_, max_ : `~astropy.units.Quantity`, optional
+        Bounds (times); one may be left out.
+    """
+
+    hcr_column = "expMax"
+    unit = u.s
+
+    @u.quantity_input
+    def __init__(self, min_: u.Quantity[u.s] = None, max_: u.Quantity[u.s] = None):
+        super().__init__(min_, max_)
+
+
+class RasterSteps(_HCRRange):
+    """
+    Number of raster steps, as a range (1 for a sit-and-stare).
+
+    Parameters
+    ----------
+    min_, max_ : int, optional
+        Bounds; one may be left out.
+    """
+
+    hcr_column = "numRasterSteps"
+
+    def __init__(self, min_: int | None = None, max_: int | None = None):
+        super().__init__(None if min_ is None else int(min_), None if max_ is None else int(max_))

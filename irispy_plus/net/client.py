@@ -1,0 +1,331 @@
+"""
+The `sunpy.net.Fido` client for IRIS Level 2 files listed by the HEK Coverage Registry.
+"""
+
+import urllib.parse
+from pathlib import Path
+
+import parfive
+import sunpy.net.attrs as a
+from sunpy import config as sunpy_config
+from sunpy.net.attr import and_
+from sunpy.net.base_client import BaseClient, convert_row_to_table
+
+from irispy_plus.net import attrs as iris_attrs
+from irispy_plus.net._config import hcr_url
+from irispy_plus.net._download import FileTarget, fetch_targets
+from irispy_plus.net._hcr_api import query_events
+from irispy_plus.net._rows import event_rows, prefer_final, rows_to_columns, select_rows
+from irispy_plus.net._scripts import write_scripts
+from irispy_plus.net._table import IRISHCRResponseTable
+from irispy_plus.net._walker import walker
+from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError
+
+__all__ = ["IRISHCRClient", "get_fits"]
+
+_KIND_CHOICES = {
+    "raster": ("raster",),
+    "sji": ("sji", "sji_deconvolved"),
+    "sji_deconvolved": ("sji_deconvolved",),
+    "sdo": ("sdo",),
+}
+_TARGETS = (
+    ("AR", "Active region"),
+    ("QS", "Quiet Sun"),
+    ("CH", "Coronal hole"),
+    ("FS", "Flare or flare watch"),
+    ("PR", "Prominence"),
+    ("SS", "Sunspot"),
+    ("EF", "Emerging flux"),
+    ("PL", "Plage"),
+    ("LIMB", "Limb"),
+)
+# Window names as the HCR writes them; the Mg II wing windows ("2832", "2814", "2826") and
+# "1343" are bare numbers, which make no attribute names, so only these are registered.
+_WINDOWS = ("C II 1336", "O I 1356", "Si IV 1394", "Si IV 1403", "Fe XII 1349", "Mg II k 2796")
+
+
+class IRISHCRClient(BaseClient):
+    """
+    Search the HEK Coverage Registry (HCR) for IRIS Level 2 files, and fetch them.
+
+    One row per downloadable file (a ``raster.tar.gz``, a slit-jaw ``.fits.gz`` in one band,
+    its deconvolved version, the SDO cubes), with its observation: OBSID, times,
+    description, target, pointing and field of view, raster steps and step size, cadence,
+    exposure time, whether the file is final or near-real-time, and the URL.
+
+    Searches take ``a.Time``, ``a.Instrument.iris``, ``a.Level(2)``, ``a.Wavelength``
+    (keeps slit-jaw bands and rasters with a spectral window in range) and every
+    ``a.iris.*`` attribute (`irispy_plus.net.attrs`); a pasted query URL of the IRIS search
+    tool is ``a.iris.QueryURL(url)`` or `search_url`. A range with more matches than one
+    HCR answer holds (400) is split by time and merged.
+
+    Fetching downloads with parfive (parallel, ranged, with retries and a progress bar),
+    verifies every file and by default unpacks it: ``.fits.gz`` to ``.fits`` and
+    ``raster.tar.gz`` to its ``raster_t000_rNNNNN.fits`` files, in a folder of the
+    observation (``{file}`` in a path template is that folder's name).
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import Fido, attrs as a
+    >>> import irispy_plus
+    >>> query = (a.Time("2021-09-05 00:00", "2021-09-05 06:00"), a.Instrument.iris,
+    ...          a.iris.Description("sit-and-stare"), a.iris.FileKind("raster"))
+    >>> results = Fido.search(*query)  # doctest: +SKIP
+    >>> files = Fido.fetch(results, path="~/iris/{file}")  # doctest: +SKIP
+    """
+
+    @property
+    def info_url(self):
+        """The HCR search page."""
+        return "https://iris.lmsal.com/search/"
+
+    def search(self, *query):
+        """
+        Search the HCR.
+
+        Parameters
+        ----------
+        *query : `sunpy.net.attr.Attr`
+            Search attributes, combined with AND; ``|`` between them makes several queries
+            whose results are merged.
+
+        Returns
+        -------
+        IRISHCRResponseTable
+            One row per downloadable file, near-real-time rows dropped where a final file
+            exists.
+
+        Raises
+        ------
+        IrispyPlusSearchError
+            If the query lacks a time range, or the HCR fails or answers unusably.
+        """
+        queries = walker.create(and_(*query))
+        rows = {}
+        for hcr_query in queries:
+            for event in query_events(hcr_query.params):
+                for row in select_rows(event_rows(event), hcr_query.kinds, hcr_query.wavelength):
+                    rows.setdefault(row["url"], row)
+        kept = prefer_final(rows.values())
+        table = IRISHCRResponseTable(rows_to_columns(kept) if kept else None, client=self)
+        table.meta["hcr_query"] = [
+            {
+                "params": dict(q.params),
+                "url": f"{hcr_url()}?{urllib.parse.urlencode({'cmd': 'search-events3', **q.params})}",
+                "kinds": list(q.kinds or []),
+                "wavelength_angstrom": [] if q.wavelength is None else [w.value for w in q.wavelength],
+            }
+            for q in queries
+        ]
+        return table
+
+    def search_url(self, url, *query):
+        """
+        Search with a pasted query URL of the IRIS search tool, keeping all its filters.
+
+        Parameters
+        ----------
+        url : str
+            The whole URL (the "Export Python" link).
+        *query : `sunpy.net.attr.Attr`
+            Further attributes (e.g. ``a.iris.FileKind("sji")``).
+
+        Returns
+        -------
+        IRISHCRResponseTable
+        """
+        return self.search(iris_attrs.QueryURL(url), *query)
+
+    @convert_row_to_table
+    def fetch(
+        self,
+        query_results,
+        *,
+        path=None,
+        downloader=None,
+        wait=True,
+        unpack=True,
+        kind=None,
+        prefer_final_files=True,
+        text_files=False,
+        overwrite=None,
+        retries=None,
+        progress=None,
+        max_conn=None,
+        **kwargs,
+    ):
+        """
+        Download, verify and (by default) unpack the files of search results.
+
+        Parameters
+        ----------
+        query_results : IRISHCRResponseTable or its row
+            What to fetch.
+        path : str or path-like, optional
+            A directory, or a template such as ``"~/iris/{obsid}/{file}"`` with any column
+            (lower case, ``_`` for spaces) and ``{file}``: the observation folder when
+            unpacking, else the compressed file name. By default sunpy's download folder.
+        downloader : parfive.Downloader, optional
+            Given by ``Fido.fetch``; its ``max_conn``, ``max_splits``, ``progress`` and
+            ``overwrite`` settings are used for the download, which this client runs itself
+            so that it can verify and unpack each file.
+        wait : bool, optional
+            Ignored: the files are always fetched before this returns.
+        unpack : bool, optional
+            Unpack ``.fits.gz`` and ``.tar.gz`` files (default), or keep them compressed.
+        kind : str or sequence of str, optional
+            Only these kinds: ``"raster"``, ``"sji"`` (with deconvolved), ``"sji_deconvolved"``,
+            ``"sdo"``.
+        prefer_final_files : bool, optional
+            Skip near-real-time files whose final version is also in the results (default).
+        text_files : bool, optional
+            Download nothing; write ``download_iris.sh`` and ``unpack_iris.sh`` to edit and run
+            by hand (in the directory of ``path``) and return their paths.
+        overwrite : bool, optional
+            Fetch again files already unpacked on disk; default from the downloader, else False.
+        retries : int, optional
+            Further attempts after a transient failure; default ``irispy_plus.net.conf.retries``.
+        progress : bool, optional
+            Show progress bars; default from the downloader, else True.
+        max_conn : int, optional
+            Parallel downloads; default from the downloader, else 5.
+        **kwargs
+            ``max_splits`` (ranged connections per file, default 5).
+
+        Returns
+        -------
+        parfive.Results
+            The final file paths. Failures are in ``.errors``, each an
+            `~irispy_plus.utils.exceptions.IrispyPlusDownloadError` naming the URL; pass the
+            results back to ``Fido.fetch`` to retry them.
+        """
+        settings = downloader.config if isinstance(downloader, parfive.Downloader) else None
+        rows = [row for row in query_results if _wanted(row, kind)]
+        if prefer_final_files:
+            rows = prefer_final(rows)
+        targets = [_target(row, path, unpack) for row in rows]
+        if text_files:
+            scripts = write_scripts(targets, targets[0].directory if targets else _template_dir(path))
+            results = parfive.Results()
+            for script in scripts:
+                results.append(path=str(script), url="")
+            return results
+        return fetch_targets(
+            targets,
+            max_conn=max_conn or (settings.max_conn if settings else 5),
+            max_splits=kwargs.get("max_splits", settings.max_splits if settings else 5),
+            progress=progress if progress is not None else (settings.progress if settings else True),
+            overwrite=overwrite if overwrite is not None else bool(settings and settings.overwrite),
+            retries=retries,
+        )
+
+    @classmethod
+    def _can_handle_query(cls, *query):
+        supported = {a.Time, a.Instrument, a.Level, a.Wavelength}
+        ours = {getattr(iris_attrs, name) for name in iris_attrs.__all__}
+        types = {type(attr) for attr in query}
+        if not types or not types <= supported | ours:
+            return False
+        for attr in query:
+            if isinstance(attr, a.Instrument) and attr.value.upper() != "IRIS":
+                return False
+            if isinstance(attr, a.Level) and str(attr.value) != "2":
+                return False
+        return a.Instrument in types or bool(types & ours)
+
+    @classmethod
+    def _attrs_module(cls):
+        return "iris", "irispy_plus.net.attrs"
+
+    @classmethod
+    def register_values(cls):
+        return {
+            a.Instrument: [("IRIS", "Interface Region Imaging Spectrograph (HEK Coverage Registry)")],
+            a.Level: [("2", "IRIS Level 2: calibrated spectrograph rasters and slit-jaw images")],
+            iris_attrs.Target: list(_TARGETS),
+            iris_attrs.FileKind: [
+                ("raster", "Spectrograph raster files (raster.tar.gz)"),
+                ("sji", "Slit-jaw image series, one band per file"),
+                ("sji_deconvolved", "Deconvolved slit-jaw image series"),
+                ("sdo", "Co-aligned SDO cubes (SDO.tar.gz)"),
+            ],
+            iris_attrs.SpectralWindows: [(name, f"Spectral window {name}") for name in _WINDOWS],
+            iris_attrs.HasData: [("True", "Final Level 2 data exist")],
+        }
+
+
+def _wanted(row, kind):
+    if kind is None:
+        return True
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    unknown = [k for k in kinds if k not in _KIND_CHOICES]
+    if unknown:
+        msg = f"kind must be one or several of {sorted(_KIND_CHOICES)}, not {unknown}."
+        raise IrispyPlusDownloadError(msg)
+    return any(row["File Kind"] in _KIND_CHOICES[k] for k in kinds)
+
+
+def _template(path):
+    if path is None:
+        return str(Path(sunpy_config.get("downloads", "download_dir")) / "{file}")
+    path = str(path)
+    return path if "{file}" in path else str(Path(path) / "{file}")
+
+
+def _template_dir(path):
+    return Path(_template(path).split("{", 1)[0]).expanduser()
+
+
+def _target(row, path, unpack):
+    folder = str(row["Observation"])
+    file_part = folder if unpack else str(row["filename"])
+    filled = Path(_template(path).format(file=file_part, **row.response_block_map)).expanduser()
+    return FileTarget(
+        url=str(row["url"]), directory=filled.parent, folder=filled.name if unpack else folder, unpack=unpack
+    )
+
+
+def get_fits(query_text, path=".", *, kind=None, unpack=True, text_files=False, **fetch_kwargs):
+    """
+    Find and fetch the files of a pasted IRIS search URL: the tutorial's ``hcr2fits.get_fits``.
+
+    Parameters
+    ----------
+    query_text : str
+        The query URL of the IRIS search tool ("Export Python"), pasted whole.
+    path : str or path-like, optional
+        Directory or path template (see `IRISHCRClient.fetch`).
+    kind : str or sequence of str, optional
+        ``"raster"``, ``"sji"``, ... (all kinds by default).
+    unpack : bool, optional
+        Unpack the files (default).
+    text_files : bool, optional
+        Write editable download and unpack scripts instead of downloading.
+    **fetch_kwargs
+        Passed to `IRISHCRClient.fetch`.
+
+    Returns
+    -------
+    parfive.Results
+        The paths of the files (or of the two scripts).
+
+    Raises
+    ------
+    IrispyPlusSearchError
+        If the URL is not a query of the HCR or the search fails.
+
+    Examples
+    --------
+    >>> from irispy_plus.net import get_fits
+    >>> files = get_fits("https://www.lmsal.com/hek/hcr?cmd=search-events3&outputformat=json"
+    ...                  "&startTime=2021-09-05T00:00&stopTime=2021-09-05T06:00&obsDesc=sit",
+    ...                  path="iris_data", kind="sji")  # doctest: +SKIP
+    """
+    if "startTime" not in query_text:
+        msg = f"{query_text!r} is not an HCR query URL; paste the whole 'Export Python' link."
+        raise IrispyPlusSearchError(msg)
+    client = IRISHCRClient()
+    results = client.search_url(query_text)
+    return client.fetch(results, path=path, kind=kind, unpack=unpack, text_files=text_files, **fetch_kwargs)
