@@ -109,7 +109,7 @@ def _ratio_line(name, ours, baseline, baseline_name, target=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--dir", default=None, help="where to write (and reuse) the full-size files")
-    parser.add_argument("--lmsal-python", default=None, help="a Python with irispy-lmsal installed, to compare")
+    parser.add_argument("--lmsal-python", default=None, help="a Python that has irispy-lmsal")
     args = parser.parse_args()
     folder = Path(args.dir or tempfile.mkdtemp(prefix="irispy-plus-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
