@@ -137,6 +137,7 @@ class Level2File:
         self._aux_table = None
         self._filename_table = None
         self._header_values = {}
+        self._raw_arrays = {}
 
     # --- validation --------------------------------------------------------------------
     def _check(self, size):
@@ -287,7 +288,7 @@ class Level2File:
         return tuple(int(header[f"NAXIS{axis}"]) for axis in range(int(header["NAXIS"]), 0, -1))
 
     # --- data --------------------------------------------------------------------------
-    def raw_array(self, index):
+    def raw_array(self, index, keep=True):
         """
         The stored values of an image HDU, memory-mapped (or a view of the in-memory
         file), unscaled and big-endian as in the file.
@@ -296,21 +297,37 @@ class Level2File:
         ----------
         index : int
             The HDU index.
+        keep : bool, optional
+            Keep the map for later calls (the data and mask of a window share it); a
+            table read once is not kept, so it holds no file open.
 
         Returns
         -------
         numpy.ndarray
             A read-only array of the file's raw values.
         """
+        cached = self._raw_arrays.get(index)
+        if cached is not None:
+            return cached
         header = self.headers[index]
         dtype = np.dtype(_FITS_DTYPES[int(header["BITPIX"])])
         shape = self._shape(index)
         if self._buffer is not None:
             count = int(np.prod(shape))
-            return np.frombuffer(self._buffer, dtype=dtype, count=count, offset=self._offsets[index]).reshape(
-                shape
-            )
-        return np.memmap(self.path, dtype=dtype, mode="r", offset=self._offsets[index], shape=shape)
+            raw = np.frombuffer(self._buffer, dtype=dtype, count=count, offset=self._offsets[index])
+            raw = raw.reshape(shape)
+        else:
+            raw = np.memmap(self.path, dtype=dtype, mode="r", offset=self._offsets[index], shape=shape)
+        if keep:
+            # One map per HDU, shared by the data and the mask, so pages are mapped once.
+            self._raw_arrays[index] = raw
+        return raw
+
+    def __getstate__(self):
+        # Pickled to dask workers: they map the file again rather than copy the data.
+        state = self.__dict__.copy()
+        state["_raw_arrays"] = {}
+        return state
 
     def scaling(self, index):
         """
@@ -335,7 +352,7 @@ class Level2File:
         """
         if self._aux_table is None:
             header = self.headers[-2]
-            values = np.asarray(self.raw_array(len(self.headers) - 2), dtype=float)
+            values = np.array(self.raw_array(len(self.headers) - 2, keep=False), dtype=float)
             skip = ("NAXIS1", "NAXIS2", "PCOUNT", "GCOUNT", "NAXIS", "BITPIX")
             columns = {
                 card.keyword: card.value
