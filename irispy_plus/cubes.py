@@ -103,8 +103,7 @@ class _DiskBackedMixin:
         ((109, 178), 'float32')
         """
         if self._lazy_sources is not None:
-            scaled, mask = self._lazy_sources
-            return scaled[item], mask[item]
+            return self._lazy_sources[0].read_with_mask(item)
         data = np.asarray(self.data[item])
         if self.mask is None or isinstance(self.mask, bool | np.bool_):
             return data, np.zeros(data.shape, dtype=bool) | bool(self.mask)

@@ -94,11 +94,21 @@ class ScaledWindow(_RawWindow):
     dtype = np.dtype(np.float32)
 
     def __getitem__(self, key):
-        values = np.array(self.raw[key], dtype=np.float32)
+        return self._scale(np.array(self.raw[key]))
+
+    def _scale(self, raw):
+        values = raw.astype(np.float32)
         if self._integer:
             values *= np.float32(self._bscale)
             values += np.float32(self._bzero)
         return values
+
+    def read_with_mask(self, key):
+        """
+        The scaled values and the mask of ``key``, from one read of the raw values.
+        """
+        raw = np.array(self.raw[key])  # one strided read, into contiguous memory
+        return self._scale(raw), _fill_mask(raw, self._integer, self._bscale, self._bzero)
 
     def __array__(self, dtype=None, copy=None):
         values = self[...]
@@ -121,16 +131,23 @@ class FillMask(_RawWindow):
     dtype = np.dtype(bool)
 
     def __getitem__(self, key):
-        raw = np.asarray(self.raw[key])
-        if self._integer:
-            fill_raw = np.round((FILL_VALUE - self._bzero) / self._bscale)
-            limits = np.iinfo(raw.dtype)
-            return (raw == fill_raw) | (raw == limits.min) | (raw == limits.max)
-        return (raw == FILL_VALUE) | ~np.isfinite(raw)
+        return _fill_mask(np.array(self.raw[key]), self._integer, self._bscale, self._bzero)
 
     def __array__(self, dtype=None, copy=None):
         values = self[...]
         return values if dtype is None else values.astype(dtype, copy=False)
+
+
+def _fill_mask(raw, integer, bscale, bzero):
+    """
+    True where raw values hold the fill value or are saturated.
+    """
+    raw = raw.astype(raw.dtype.newbyteorder("="), copy=False)
+    if integer:
+        fill_raw = np.round((FILL_VALUE - bzero) / bscale)
+        limits = np.iinfo(raw.dtype)
+        return (raw == fill_raw) | (raw == limits.min) | (raw == limits.max)
+    return (raw == FILL_VALUE) | ~np.isfinite(raw)
 
 
 def _chunks(shape, itemsize):
