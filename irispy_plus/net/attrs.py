@@ -31,6 +31,7 @@ __all__ = [
     "HasSDOCubes",
     "HideLimbScans",
     "NOAANumber",
+    "ObsID",
     "QueryURL",
     "RasterSteps",
     "SpectralWindows",
@@ -113,6 +114,10 @@ class OBSID(_HCRParameter):
             msg = "OBSID needs at least one OBSID, e.g. a.iris.OBSID(3620258102)."
             raise IrispyPlusSearchError(msg)
         super().__init__(",".join(str(int(obsid)) for obsid in obsids))
+
+
+#: The same attribute as `OBSID`, under the name the sunpy-style ``a.iris.ObsID`` reads.
+ObsID = OBSID
 
 
 class Description(_HCRParameter):

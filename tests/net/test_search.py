@@ -220,3 +220,12 @@ def test_results_save_and_load_with_their_query(client, tmp_path, suffix):
 def test_empty_result(client):
     table = client.search(a.Time("2000-01-01", "2000-01-02"), a.Instrument.iris)
     assert len(table) == 0
+
+
+def test_obsid_attribute_has_both_spellings():
+    import sunpy.net.attrs as a
+
+    import irispy_plus  # noqa: F401  (registers a.iris)
+
+    assert a.iris.ObsID is a.iris.OBSID
+    assert a.iris.ObsID(3620258102).value == "3620258102"
