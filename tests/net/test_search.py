@@ -223,9 +223,5 @@ def test_empty_result(client):
 
 
 def test_obsid_attribute_has_both_spellings():
-    import sunpy.net.attrs as a
-
-    import irispy_plus  # noqa: F401  (registers a.iris)
-
     assert a.iris.ObsID is a.iris.OBSID
     assert a.iris.ObsID(3620258102).value == "3620258102"
