@@ -362,15 +362,18 @@ class RasterCollection(NDCollection):
         lines = [
             f"RasterCollection: OBSID {meta.obsid}, {meta.observation_description}",
             f"  start {meta.get('STARTOBS')}, {len(self)} window(s):",
+            f"    {'window':<14} {'band':<5} {'wavelength (Å)':<19} shape (exposure, slit, wavelength)",
         ]
         for label, value in self.items():
             if isinstance(value, IRISRasterSequence):
-                shape = f"{len(value.data)} repeats x {value.data[0].shape}"
                 first = value.data[0]
+                shape = f"{len(value.data)} repeats x {first.shape}"
             else:
-                shape = str(value.shape)
                 first = value
-            lines.append(f"    {label:<14} {first.meta.band:<5} {shape}")
+                shape = str(value.shape)
+            low, high = first.meta.get("wavelength_range", (None, None))
+            wavelength = f"{low:.2f}-{high:.2f}" if low is not None else ""
+            lines.append(f"    {label:<14} {first.meta.band:<5} {wavelength:<19} {shape}")
         return "\n".join(lines)
 
     def __repr__(self):

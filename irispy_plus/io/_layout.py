@@ -407,4 +407,6 @@ class Level2File:
             return file.read(count)
 
     def __repr__(self):
-        return f"<Level2File {self.name!r}: {self.kind}, {len(self.windows)} window(s)>"
+        from irispy_plus.io.summary import describe_layout
+
+        return describe_layout(self)

@@ -104,7 +104,12 @@ def _window_cube(layout, info, obstime, observer, uncertainty):
     meta = build_meta(
         layout,
         info.index,
-        {"detector": detector, "band": info.band, "spectral_window": info.label},
+        {
+            "detector": detector,
+            "band": info.band,
+            "spectral_window": info.label,
+            "wavelength_range": (info.wavelength_min.to_value(u.AA), info.wavelength_max.to_value(u.AA)),
+        },
         info.shape[0],
     )
     cube = IRISSpectrogramCube(

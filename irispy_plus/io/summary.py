@@ -6,7 +6,7 @@ from astropy.table import Table
 
 from irispy_plus.io._sources import open_sources
 
-__all__ = ["file_summary", "windows_table"]
+__all__ = ["describe_layout", "file_summary", "windows_table"]
 
 
 def windows_table(layout):
@@ -64,7 +64,13 @@ def file_summary(filename):
         5   Si IV 1403 8 x 109 x 29       1398.631       1405.958 FUV2
     ...
     """
-    layout = open_sources(filename)[0]
+    return describe_layout(open_sources(filename)[0])
+
+
+def describe_layout(layout):
+    """
+    The description `file_summary` prints, of an opened `irispy_plus.io.Level2File`.
+    """
     header = layout.primary_header
     kind = "raster" if layout.kind == "raster" else "slit-jaw"
     lines = [
