@@ -200,7 +200,7 @@ class LineModel:
                 out += amp * width**2 / ((x - mu) ** 2 + width**2)
         return out
 
-    def evaluate_with_jacobian(self, x, params):
+    def evaluate_with_jacobian(self, x, params, workspace=None, constant_column=True):
         """
         Evaluate the model and its derivatives, wavelength-major (the solver's layout).
 
@@ -213,6 +213,13 @@ class LineModel:
             Wavelengths, shape ``(M,)``.
         params : numpy.ndarray
             Parameters, shape ``(P, N)``.
+        workspace : dict, optional
+            Reusable memory: arrays are carved from it instead of being allocated on every
+            call (fresh memory costs page faults). Filled on first use; the returned arrays
+            are views into it, valid until the next call with the same workspace.
+        constant_column : bool, optional
+            Fill the derivative with respect to ``c`` (all ones); a caller that knows it
+            can skip writing it.
 
         Returns
         -------
@@ -221,38 +228,63 @@ class LineModel:
         jacobian : numpy.ndarray
             Shape ``(P, M, N)``: derivative with respect to each parameter.
         """
-        params = np.asarray(params, dtype=float)
+        params = np.asarray(params)
+        dtype = np.result_type(params, x, np.float32)
         n, m = params.shape[1], x.shape[-1]
-        xc = x[:, None]
-        jac = np.empty((self.n_parameters, m, n))
-        model = np.empty((m, n))
-        model[:] = params[0]
-        jac[0] = 1.0
+        xc = np.asarray(x, dtype=dtype)[:, None]
+
+        def buffer(name, shape):
+            if workspace is None:
+                return np.empty(shape, dtype=dtype)
+            size = int(np.prod(shape))
+            flat = workspace.get(name)
+            if flat is None or flat.size < size or flat.dtype != dtype:
+                flat = workspace[name] = np.empty(size, dtype=dtype)
+            return flat[:size].reshape(shape)
+
+        jac = buffer("jacobian", (self.n_parameters, m, n))
+        model = buffer("model", (m, n))
+        scratch = buffer("scratch", (m, n))
+        scratch2 = buffer("scratch2", (m, n))
+        first = True
+        if constant_column:
+            jac[0] = 1.0
         if self.background == "linear":
             xr = self._xref(xc)
-            model += params[1] * xr
+            np.add(params[1] * xr, params[0], out=model)
+            first = False
             jac[1] = xr
         for index, kind in enumerate(self.components, start=1):
             k = self.component_slice(index).start
             amp, mu, width = params[k], params[k + 1], params[k + 2]
             inv = 1.0 / width
             if kind == "gaussian":
-                z = (xc - mu) * inv
+                z = np.subtract(xc, mu, out=scratch)
+                z *= inv
                 zz = np.multiply(z, z, out=jac[k + 2])
-                shape = np.exp(zz * -0.5, out=jac[k])
-                term = shape * amp
-                model += term
+                shape = np.multiply(zz, -0.5, out=jac[k])
+                np.exp(shape, out=shape)
+                term = np.multiply(shape, amp, out=scratch2)
+                if first:
+                    np.add(term, params[0], out=model)
+                    first = False
+                else:
+                    model += term
                 term *= inv
                 np.multiply(term, z, out=jac[k + 1])
                 jac[k + 2] *= term
             else:
-                dx = xc - mu
+                dx = np.subtract(xc, mu, out=scratch)
                 denom = dx * dx
                 denom += width * width
-                rec = np.divide(1.0, denom)
+                rec = np.divide(1.0, denom, out=denom)
                 shape = np.multiply(rec, width * width, out=jac[k])
-                term = shape * amp
-                model += term
+                term = np.multiply(shape, amp, out=scratch2)
+                if first:
+                    np.add(term, params[0], out=model)
+                    first = False
+                else:
+                    model += term
                 term *= rec
                 term *= 2
                 np.multiply(term, dx, out=jac[k + 1])

@@ -20,12 +20,18 @@ from irispy_plus.physics.nonthermal import (
     nonthermal_velocity,
     thermal_fwhm,
 )
-from irispy_plus.physics.velocities import doppler_velocity, reference_offset, velocity_to_wavelength
+from irispy_plus.physics.velocities import (
+    IrispyPlusVelocityError,
+    doppler_velocity,
+    reference_offset,
+    velocity_to_wavelength,
+)
 
 __all__ = [
     "FWHM_PER_SIGMA",
     "INSTRUMENTAL_FWHM",
     "IrispyPlusLineError",
+    "IrispyPlusVelocityError",
     "doppler_velocity",
     "find_lines",
     "formation_temperature",

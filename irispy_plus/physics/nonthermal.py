@@ -134,6 +134,7 @@ def iris_vnt(
     wavelength,
     fwhm,
     inst_wid=None,
+    *,
     ti=None,
     nt_fwhm=False,
     therm_v=False,

@@ -16,9 +16,17 @@ import astropy.constants as const
 import astropy.units as u
 import numpy as np
 
-__all__ = ["doppler_velocity", "reference_offset", "velocity_to_wavelength"]
+from irispy_plus.utils.exceptions import IrispyPlusError
+
+__all__ = ["IrispyPlusVelocityError", "doppler_velocity", "reference_offset", "velocity_to_wavelength"]
 
 _C = const.c.to(u.km / u.s)
+
+
+class IrispyPlusVelocityError(IrispyPlusError, ValueError):
+    """
+    Per-exposure velocities do not match the exposures of the data.
+    """
 
 
 def _per_exposure(values, shape, exposure_axis):
@@ -32,7 +40,7 @@ def _per_exposure(values, shape, exposure_axis):
             f"{values.shape[0]} per-exposure values do not match axis {axis} of length "
             f"{shape[axis]}; pass one value per exposure (step) of the cube."
         )
-        raise ValueError(msg)
+        raise IrispyPlusVelocityError(msg)
     new_shape = [1] * len(shape)
     new_shape[axis] = values.shape[0]
     return values.reshape(new_shape)
@@ -69,6 +77,11 @@ def doppler_velocity(
     -------
     `~astropy.units.Quantity`
         Velocities in km/s, positive for red shifts.
+
+    Raises
+    ------
+    IrispyPlusVelocityError
+        If per-exposure values do not match the length of ``exposure_axis``.
 
     Examples
     --------
