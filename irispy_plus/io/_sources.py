@@ -25,7 +25,8 @@ def expand_sources(sources):
     Parameters
     ----------
     sources : str, pathlib.Path or iterable of them
-        Files, folders (their IRIS Level 2 files are taken) or glob patterns.
+        Files, folders (their IRIS Level 2 files are taken, in sub-folders too) or glob
+        patterns.
 
     Returns
     -------
@@ -50,7 +51,7 @@ def expand_sources(sources):
             continue
         path = Path(source).expanduser()
         if path.is_dir():
-            found = sorted({match for pattern in _FITS_PATTERNS for match in path.glob(pattern)})
+            found = sorted({match for pattern in _FITS_PATTERNS for match in path.rglob(pattern)})
             if not found:
                 msg = f"The folder {path} holds no IRIS Level 2 files (iris_l2_*.fits, .fits.gz, .tar.gz)."
                 raise IrispyPlusFileError(msg)

@@ -22,7 +22,8 @@ def read_files(filenames, windows=None, uncertainty=False):
     Parameters
     ----------
     filenames : str, pathlib.Path or iterable of them
-        Files, folders (all IRIS Level 2 files in them), glob patterns, ``.fits.gz``
+        Files, folders (all IRIS Level 2 files in them and their sub-folders), glob
+        patterns, ``.fits.gz``
         files or ``*_raster.tar.gz`` archives.
     windows : str, list of str, astropy.units.Quantity, optional
         For raster files, which spectral windows to read: a label (``"Si IV 1403"``), a

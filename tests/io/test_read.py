@@ -307,3 +307,11 @@ def test_slices_of_slices_read_the_right_pixels():
     np.testing.assert_array_equal(np.asarray(sliced.data), full[15, 3:30, 7])
     expected_sigma = np.sqrt(np.maximum(full[15, 3:30, 7], 0) / 18 + 1.2**2)
     np.testing.assert_allclose(np.asarray(sliced.uncertainty.array), expected_sigma, rtol=1e-6)
+
+
+def test_folders_are_searched_recursively(tmp_path):
+    observation = tmp_path / "20140329_140938_3860258481"
+    observation.mkdir()
+    for path in sample.RASTER_SERIES:
+        shutil.copy(path, observation / path.name)
+    assert len(read_files(tmp_path, windows="C II 1336")["C II 1336"].data) == 3
