@@ -1,0 +1,88 @@
+"""
+Make values ready for ASDF without losing anything the standard tags would drop.
+
+- Units and quantities in an IRIS DN unit are marked for the irispy-plus tags (the
+  standard unit tag writes ``DN_IRIS_FUV`` as ``4photon``).
+- Times in a string format are written to the nanosecond (the standard time tag writes
+  the strings at the Time's own ``precision``, milliseconds by default).
+- Lazy (dask) arrays are computed.
+
+Dicts, lists, tuples and tables are copied, never changed in place.
+"""
+
+import numpy as np
+
+from irispy_plus.asdf.converters._units import IRISQuantity, IRISUnit, has_iris_unit
+
+__all__ = ["precise_time", "precise_time_coordinate", "prepare"]
+
+_STRING_FORMATS = ("isot", "iso", "fits", "yday")
+_NANOSECONDS = 9
+
+
+def precise_time(time):
+    """
+    ``time`` (an astropy Time), or a copy written to the nanosecond if its format is a
+    string one.
+    """
+    if time.format not in _STRING_FORMATS or time.precision >= _NANOSECONDS:
+        return time
+    precise = time.copy()
+    precise.precision = _NANOSECONDS
+    return precise
+
+
+def precise_time_coordinate(coordinate):
+    """
+    An ndcube TimeTableCoordinate whose times are written to the nanosecond; any other
+    table coordinate as it is.
+    """
+    from ndcube.extra_coords import TimeTableCoordinate
+
+    if type(coordinate) is not TimeTableCoordinate:
+        return coordinate
+    return TimeTableCoordinate(
+        precise_time(coordinate.table),
+        names=coordinate.names,
+        physical_types=coordinate.physical_types,
+        reference_time=precise_time(coordinate.reference_time),
+    )
+
+
+def _prepare_table(table):
+    from astropy.time import Time
+
+    columns = [name for name in table.colnames if isinstance(table[name], Time)]
+    precise = {name: precise_time(table[name]) for name in columns}
+    if all(precise[name] is table[name] for name in columns):
+        return table
+    copied = table.copy(copy_data=False)
+    for name in columns:
+        copied.replace_column(name, precise[name])
+    return copied
+
+
+def prepare(value):  # noqa: PLR0911 - one return per kind of value reads best
+    """
+    ``value`` ready to be written (see the module docstring), through dicts, lists,
+    tuples and tables.
+    """
+    import astropy.units as u
+    from astropy.table import Table
+    from astropy.time import Time
+
+    if hasattr(value, "dask") and hasattr(value, "compute"):
+        return np.asarray(value)
+    if isinstance(value, u.UnitBase):
+        return IRISUnit(value) if has_iris_unit(value) else value
+    if type(value) is u.Quantity:
+        return IRISQuantity(value) if has_iris_unit(value.unit) else value
+    if type(value) is Time:
+        return precise_time(value)
+    if type(value) in (Table,) or type(value).__name__ == "QTable":
+        return _prepare_table(value)
+    if type(value) is dict:
+        return {key: prepare(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(prepare(item) for item in value)
+    return value
