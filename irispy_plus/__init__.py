@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from irispy_plus import net
+from irispy_plus.asdf import load, load_vars, save, save_vars
 from irispy_plus.io import read_files
 from irispy_plus.obsid import ObsID, decode_obsid
 from irispy_plus.utils.logger import log
@@ -18,4 +19,15 @@ try:
 except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
     __version__ = "unknown"
 
-__all__ = ["ObsID", "__version__", "decode_obsid", "log", "net", "read_files"]
+__all__ = [
+    "ObsID",
+    "__version__",
+    "decode_obsid",
+    "load",
+    "load_vars",
+    "log",
+    "net",
+    "read_files",
+    "save",
+    "save_vars",
+]

@@ -97,6 +97,29 @@ class _IRISWCSBase(HighLevelWCSMixin, BaseLowLevelWCS):
         """
         return self._obstime
 
+    @property
+    def observer(self):
+        """
+        The observer of the helioprojective frame, as given (Earth at `obstime`).
+        """
+        return self._observer
+
+    @property
+    def crpix(self):
+        """
+        The reference pixels (1-based, FITS order) of the spatial axes, or for a raster
+        of the wavelength and slit axes.
+        """
+        return tuple(float(value) for value in self._crpix)
+
+    @property
+    def cdelt(self):
+        """
+        The pixel scales (FITS order): for a raster wavelength (Å), slit and step
+        (arcsec; the step 0 for sit-and-stare); for a slit-jaw x and y (arcsec).
+        """
+        return tuple(float(value) for value in self._cdelt)
+
     @functools.cached_property
     def _frame(self):
         return Helioprojective(obstime=self._obstime, observer=self._observer)

@@ -22,7 +22,7 @@ def _common(wcs):
         "pc": wcs.pc_per_exposure,
         "obstime": precise_time(wcs.obstime),
         # The observer is not exposed by the WCS; its constructor parameter is kept as is.
-        "observer": wcs._observer,
+        "observer": wcs.observer,
         "array_shape": None if shape is None else [int(n) for n in shape],
     }
 
@@ -45,10 +45,9 @@ class IRISRasterWCSConverter(Converter):
             "wavelength_crval": float(crval),
             "wavelength_cdelt": float(cdelt),
             "wavelength_crpix": float(crpix),
-            # CRPIX2, CDELT2 and CDELT3 have no public accessor on the WCS.
-            "slit_crpix": float(wcs._crpix[1]),
-            "slit_cdelt": float(wcs._cdelt[1]),
-            "step_cdelt": float(wcs._cdelt[2]),
+            "slit_crpix": wcs.crpix[1],
+            "slit_cdelt": wcs.cdelt[1],
+            "step_cdelt": wcs.cdelt[2],
         }
         node.update(_common(wcs))
         return node
@@ -80,9 +79,8 @@ class IRISSJIWCSConverter(Converter):
 
     def to_yaml_tree(self, wcs, tag, ctx):
         node = {
-            # CRPIX and CDELT have no public accessor on the WCS.
-            "crpix": [float(value) for value in wcs._crpix],
-            "cdelt": [float(value) for value in wcs._cdelt],
+            "crpix": list(wcs.crpix),
+            "cdelt": list(wcs.cdelt),
             "frame_time": np.asarray(wcs.frame_time.to_value("s")),
             "time_reference": precise_time(wcs.time_reference),
         }
