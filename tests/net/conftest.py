@@ -2,6 +2,7 @@
 Fixtures of the net tests: a loopback HCR and archive, and Fido without the VSO.
 """
 
+import gc
 import json
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def no_vso():
     Fido.registry[VSOClient] = lambda *args: False
     yield
     Fido.registry[VSOClient] = VSOClient._can_handle_query
+
+
+@pytest.fixture(autouse=True)
+def _collect_event_loops():
+    """
+    Collect the event loops that parfive leaves behind, here in the main thread.
+
+    A loop with signal handlers that is garbage-collected later in another thread (a
+    download or dask thread) cannot remove its handlers and raises there.
+    """
+    yield
+    gc.collect()
