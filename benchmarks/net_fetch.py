@@ -58,6 +58,9 @@ def serve(packed, paths, rate, queue, stop):
         stop.wait()
 
 
+UNPACK_REPEATS = 3
+
+
 def main():
     from irispy_plus.net._download import FileTarget, fetch_targets
     from irispy_plus.net._unpack import gunzip_fits
@@ -100,13 +103,17 @@ def main():
         server.join(10)
 
         one = sequential_dir / paths[0].rsplit("/", 1)[-1]
-        start = time.perf_counter()
-        with open(work / "gzip.fits", "wb") as out:
-            subprocess.run(["gzip", "-d", "-c", str(one)], stdout=out, check=True)
-        gzip_time = time.perf_counter() - start
-        start = time.perf_counter()
-        gunzip_fits(one, work / "ours.fits", "bench")
-        ours_time = time.perf_counter() - start
+        gzip_times, our_times = [], []
+        for _ in range(UNPACK_REPEATS):  # alternated, best of each: the machine is shared
+            start = time.perf_counter()
+            with open(work / "gzip.fits", "wb") as out:
+                subprocess.run(["gzip", "-d", "-c", str(one)], stdout=out, check=True)
+            gzip_times.append(time.perf_counter() - start)
+            (work / "ours.fits").unlink(missing_ok=True)
+            start = time.perf_counter()
+            gunzip_fits(one, work / "ours.fits", "bench")
+            our_times.append(time.perf_counter() - start)
+        gzip_time, ours_time = min(gzip_times), min(our_times)
         output_mb = (work / "ours.fits").stat().st_size / 1e6
 
         print(f"sequential wget:               {sequential:6.2f} s")
