@@ -94,20 +94,20 @@ class ScaledWindow(_RawWindow):
     dtype = np.dtype(np.float32)
 
     def __getitem__(self, key):
-        return self._scale(np.array(self.raw[key]))
+        return self._scale(_native_copy(self.raw[key]))
 
     def _scale(self, raw):
-        values = raw.astype(np.float32)
-        if self._integer:
-            values *= np.float32(self._bscale)
-            values += np.float32(self._bzero)
+        if not self._integer:
+            return raw.astype(np.float32, copy=False)
+        values = np.multiply(raw, np.float32(self._bscale), dtype=np.float32)
+        values += np.float32(self._bzero)
         return values
 
     def read_with_mask(self, key):
         """
         The scaled values and the mask of ``key``, from one read of the raw values.
         """
-        raw = np.array(self.raw[key])  # one strided read, into contiguous memory
+        raw = _native_copy(self.raw[key])
         return self._scale(raw), _fill_mask(raw, self._integer, self._bscale, self._bzero)
 
     def __array__(self, dtype=None, copy=None):
@@ -131,23 +131,37 @@ class FillMask(_RawWindow):
     dtype = np.dtype(bool)
 
     def __getitem__(self, key):
-        return _fill_mask(np.array(self.raw[key]), self._integer, self._bscale, self._bzero)
+        return _fill_mask(_native_copy(self.raw[key]), self._integer, self._bscale, self._bzero)
 
     def __array__(self, dtype=None, copy=None):
         values = self[...]
         return values if dtype is None else values.astype(dtype, copy=False)
 
 
+def _native_copy(raw):
+    """
+    A contiguous, native-byte-order copy of (a view of) the file's big-endian values:
+    one strided read that swaps the bytes on the way.
+    """
+    raw = np.asarray(raw)
+    native = np.empty(raw.shape, dtype=raw.dtype.newbyteorder("="))
+    native[...] = raw
+    return native
+
+
 def _fill_mask(raw, integer, bscale, bzero):
     """
-    True where raw values hold the fill value or are saturated.
+    True where raw values (native byte order) hold the fill value or are saturated.
     """
-    raw = raw.astype(raw.dtype.newbyteorder("="), copy=False)
-    if integer:
-        fill_raw = np.round((FILL_VALUE - bzero) / bscale)
-        limits = np.iinfo(raw.dtype)
-        return (raw == fill_raw) | (raw == limits.min) | (raw == limits.max)
-    return (raw == FILL_VALUE) | ~np.isfinite(raw)
+    if not integer:
+        return (raw == FILL_VALUE) | ~np.isfinite(raw)
+    limits = np.iinfo(raw.dtype)
+    fill_raw = np.round((FILL_VALUE - bzero) / bscale)
+    if raw.dtype == np.int16 and fill_raw == limits.min:
+        # The archive's files: fill at -32768, saturation at 32767. Subtracting 32767
+        # (wrapping) maps both, and only them, to 0 and 1: one pass instead of three.
+        return (raw - np.int16(limits.max)).view(np.uint16) <= 1
+    return (raw == fill_raw) | (raw == limits.min) | (raw == limits.max)
 
 
 def _chunks(shape, itemsize):
