@@ -8,7 +8,7 @@ from astropy.nddata import StdDevUncertainty
 
 from irispy_plus.meta import AUX_TABLE, EXPOSURE_INDEX, FILENAME_TABLE, IRISMeta
 
-__all__ = ["READ_NOISE", "build_meta", "mid_exposure_times", "photon_uncertainty"]
+__all__ = ["READ_NOISE", "build_meta", "mid_exposure_times", "pc_per_exposure", "photon_uncertainty"]
 
 #: Read noise of the IRIS cameras in DN (De Pontieu et al. 2014).
 READ_NOISE = 1.2
@@ -58,3 +58,19 @@ def photon_uncertainty(data, unit):
     photons_per_dn = unit.to(u.ph)
     variance = np.maximum(data, 0) / photons_per_dn + READ_NOISE**2
     return StdDevUncertainty(variance**0.5, unit=unit)
+
+
+def pc_per_exposure(layout, header, names):
+    """
+    The per-exposure 2x2 rotation matrices from the auxiliary columns ``names``
+    (row-major, e.g. ``("PC1_1IX", "PC1_2IX", "PC2_1IX", "PC2_2IX")``), or the header's
+    own matrix for every exposure if a column is missing.
+    """
+    aux = layout.aux_table
+    if all(name in aux.colnames for name in names):
+        values = [aux[name].data for name in names]
+    else:
+        keys = [name[:-2] for name in names]
+        defaults = [float(header.get(key, 1.0 if key[2] == key[4] else 0.0)) for key in keys]
+        values = [np.full(len(aux), value) for value in defaults]
+    return np.stack(values, axis=-1).reshape(-1, 2, 2)

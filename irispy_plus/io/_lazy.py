@@ -78,6 +78,10 @@ class _RawWindow:
     def __len__(self):
         return self.shape[0]
 
+    def __array__(self, dtype=None, copy=None):
+        values = self[...]
+        return values if dtype is None else values.astype(dtype, copy=False)
+
 
 class ScaledWindow(_RawWindow):
     """
@@ -110,10 +114,6 @@ class ScaledWindow(_RawWindow):
         raw = _native_copy(self.raw[key])
         return self._scale(raw), _fill_mask(raw, self._integer, self._bscale, self._bzero)
 
-    def __array__(self, dtype=None, copy=None):
-        values = self[...]
-        return values if dtype is None else values.astype(dtype, copy=False)
-
 
 class FillMask(_RawWindow):
     """
@@ -132,10 +132,6 @@ class FillMask(_RawWindow):
 
     def __getitem__(self, key):
         return _fill_mask(_native_copy(self.raw[key]), self._integer, self._bscale, self._bzero)
-
-    def __array__(self, dtype=None, copy=None):
-        values = self[...]
-        return values if dtype is None else values.astype(dtype, copy=False)
 
 
 def _native_copy(raw):

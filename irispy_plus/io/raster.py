@@ -8,7 +8,7 @@ from astropy.time import Time
 from sunpy.coordinates import get_earth
 
 from irispy_plus.cubes import IRISRasterSequence, IRISSpectrogramCube, RasterCollection
-from irispy_plus.io._common import build_meta, mid_exposure_times, photon_uncertainty
+from irispy_plus.io._common import build_meta, mid_exposure_times, pc_per_exposure, photon_uncertainty
 from irispy_plus.io._lazy import lazy_window
 from irispy_plus.io.wcs import IRISRasterWCS
 from irispy_plus.units import dn_unit
@@ -62,19 +62,6 @@ def select_windows(layout, windows):
     return [by_label[str(label).lower()] for label in labels]
 
 
-def _pc_per_exposure(layout, header):
-    aux = layout.aux_table
-    names = ("PC3_3IX", "PC3_2IX", "PC2_3IX", "PC2_2IX")
-    if all(name in aux.colnames for name in names):
-        values = [aux[name].data for name in names]
-    else:
-        values = [
-            np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0)))
-            for name in names
-        ]
-    return np.stack(values, axis=-1).reshape(-1, 2, 2)
-
-
 def _window_cube(layout, info, obstime, observer, uncertainty):
     header = layout.headers[info.index]
     detector = "FUV" if info.band.startswith("FUV") else "NUV"
@@ -91,7 +78,7 @@ def _window_cube(layout, info, obstime, observer, uncertainty):
         wavelength_crpix=header["CRPIX1"],
         xcen=aux["XCENIX"].data,
         ycen=aux["YCENIX"].data,
-        pc=_pc_per_exposure(layout, header),
+        pc=pc_per_exposure(layout, header, ("PC3_3IX", "PC3_2IX", "PC2_3IX", "PC2_2IX")),
         slit_crpix=header["CRPIX2"],
         slit_cdelt=header["CDELT2"],
         step_cdelt=header["CDELT3"],

@@ -8,25 +8,12 @@ from astropy.time import Time
 from sunpy.coordinates import get_earth
 
 from irispy_plus.cubes import IRISSJICube, SJICollection
-from irispy_plus.io._common import build_meta, photon_uncertainty
+from irispy_plus.io._common import build_meta, pc_per_exposure, photon_uncertainty
 from irispy_plus.io._lazy import lazy_window
 from irispy_plus.io.wcs import IRISSJIWCS
 from irispy_plus.units import dn_unit
 
 __all__ = ["build_sji_collection", "build_sji_cube"]
-
-
-def _pc_per_exposure(layout, header):
-    aux = layout.aux_table
-    names = ("PC1_1IX", "PC1_2IX", "PC2_1IX", "PC2_2IX")
-    if all(name in aux.colnames for name in names):
-        values = [aux[name].data for name in names]
-    else:
-        values = [
-            np.full(len(aux), float(header.get(name[:5], 1.0 if name[2] == name[4] else 0.0)))
-            for name in names
-        ]
-    return np.stack(values, axis=-1).reshape(-1, 2, 2)
 
 
 def build_sji_cube(layout, uncertainty=False):
@@ -54,7 +41,7 @@ def build_sji_cube(layout, uncertainty=False):
     wcs = IRISSJIWCS(
         xcen=aux["XCENIX"].data,
         ycen=aux["YCENIX"].data,
-        pc=_pc_per_exposure(layout, header),
+        pc=pc_per_exposure(layout, header, ("PC1_1IX", "PC1_2IX", "PC2_1IX", "PC2_2IX")),
         crpix=(header["CRPIX1"], header["CRPIX2"]),
         cdelt=(header["CDELT1"], header["CDELT2"]),
         frame_time=aux["TIME"].data + exposure_times / 2,
