@@ -2,13 +2,15 @@
 The quick-look viewers in a notebook: the ipympl backend, driven by the same events.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
 
 import pytest
 
-pytest.importorskip("ipympl")
+# Looked up, not imported: importing ipympl here would switch this process's backend.
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("ipympl") is None, reason="ipympl is not installed")
 
 _SCRIPT = """
 import matplotlib.pyplot as plt
