@@ -155,20 +155,33 @@ def bench_playback(path, n_frames=100):
     start = time.perf_counter()
     for index in range(n_frames):
         # The same lazy read from disk as the Qt viewer, so only the drawing differs.
-        image.set_data(cube.read_data(index % cube.shape[0])[0])
+        image.set_data(cube.read_data(index % cube.shape[0], mask=False))
         fig.canvas.draw()
     matplotlib_fps = n_frames / (time.perf_counter() - start)
     plt.close(fig)
 
+    from pyqtgraph.Qt import QtCore
+
+    class PaintCounter(QtCore.QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):
+            if event.type() == QtCore.QEvent.Type.Paint:
+                self.count += 1
+            return False
+
     viewer = sji_view(cube)
     viewer.widget.resize(900, 800)
     viewer.app.processEvents()
+    counter = PaintCounter()
+    viewer.graphics.viewport().installEventFilter(counter)
     start = time.perf_counter()
     for _ in range(n_frames):
         viewer.step()
-        viewer.graphics.viewport().repaint()  # paints the frame now (widget.repaint does not reach it)
-        viewer.app.processEvents()
+        viewer.app.processEvents()  # delivers the update: one real paint of the new frame
     qt_fps = n_frames / (time.perf_counter() - start)
+    # Every frame was really painted (a paint event of the image view per frame).
+    assert counter.count >= n_frames, (counter.count, n_frames)
     viewer.widget.close()
     return matplotlib_fps, qt_fps
 

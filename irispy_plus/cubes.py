@@ -73,7 +73,7 @@ class _DiskBackedMixin:
         new.attach_lazy_sources((scaled, mask), self._photon_uncertainty)
         return new
 
-    def read_data(self, item=Ellipsis):
+    def read_data(self, item=Ellipsis, mask=True):
         """
         Read part of the cube's data and mask into memory, straight from the file.
 
@@ -85,13 +85,15 @@ class _DiskBackedMixin:
         ----------
         item : int, slice or tuple of them, optional
             Numpy-style index into the cube's array; everything by default.
+        mask : bool, optional
+            Also read the mask; with False only the data are returned.
 
         Returns
         -------
         data : numpy.ndarray
             float32 values in the cube's unit.
         mask : numpy.ndarray
-            True at fill and saturated pixels.
+            True at fill and saturated pixels (not returned with ``mask=False``).
 
         Examples
         --------
@@ -103,11 +105,36 @@ class _DiskBackedMixin:
         ((109, 178), 'float32')
         """
         if self._lazy_sources is not None:
-            return self._lazy_sources[0].read_with_mask(item)
+            scaled = self._lazy_sources[0]
+            return scaled.read_with_mask(item) if mask else scaled[item]
         data = np.asarray(self.data[item])
+        if not mask:
+            return data
         if self.mask is None or isinstance(self.mask, bool | np.bool_):
             return data, np.zeros(data.shape, dtype=bool) | bool(self.mask)
         return data, np.asarray(self.mask[item])
+
+    def read_raw(self, item=Ellipsis):
+        """
+        Read part of the cube's stored integers, unscaled, straight from the file.
+
+        For display tools that map the integers through a lookup table: the physical
+        values are ``raw * bscale + bzero``.
+
+        Parameters
+        ----------
+        item : int, slice or tuple of them, optional
+            Numpy-style index into the cube's array; everything by default.
+
+        Returns
+        -------
+        tuple or None
+            ``(raw, bscale, bzero)`` with ``raw`` a native-order int16 array, or None if
+            the file stores floats or the cube is not read lazily from a file.
+        """
+        if self._lazy_sources is None:
+            return None
+        return self._lazy_sources[0].read_raw(item)
 
     def load(self):
         """

@@ -107,6 +107,15 @@ class ScaledWindow(_RawWindow):
         values += np.float32(self._bzero)
         return values
 
+    def read_raw(self, key):
+        """
+        ``(raw, bscale, bzero)`` of ``key`` for int16 files (raw in native order), or
+        None for files that store floats.
+        """
+        if not self._integer or self.raw.dtype.itemsize != 2:
+            return None
+        return _native_copy(self.raw[key]), self._bscale, self._bzero
+
     def read_with_mask(self, key):
         """
         The scaled values and the mask of ``key``, from one read of the raw values.

@@ -117,6 +117,7 @@ class SJIMovieViewer:
         self.fps = float(fps)
         self.playing = False
         self._work = np.empty((self.ny, self.nx), np.float32)
+        self._byte_table = None
         first = self._read(0)
         self.levels = histo_opt(first, cutoff, gamma)
         self._cmap = iris_colormap(cube.meta.detector)
@@ -166,11 +167,27 @@ class SJIMovieViewer:
 
     def _read(self, index):
         if hasattr(self.cube, "read_data"):
-            return self.cube.read_data(index)[0]
+            return self.cube.read_data(index, mask=False)
         frame = self.cube.data[index]
         if hasattr(frame, "compute"):
             frame = frame.compute(scheduler="synchronous")
         return np.asarray(frame)
+
+    def _frame_bytes(self, index):
+        """
+        Frame ``index`` as display bytes. Files of int16 (the archive's) go through a
+        lookup table of all 65536 stored values: one pass, no float image.
+        """
+        raw = self.cube.read_raw(index) if hasattr(self.cube, "read_raw") else None
+        if raw is None:
+            return self.levels.to_bytes(self._read(index), out=self._work)
+        values, bscale, bzero = raw
+        key = (self.levels.low, self.levels.high, bscale, bzero)
+        if self._byte_table is None or self._byte_table[0] != key:
+            stored = np.arange(-32768, 32768, dtype=np.float32) * np.float32(bscale) + np.float32(bzero)
+            self._byte_table = (key, self.levels.to_bytes(stored))
+        # int16 -> 0..65535 by flipping the sign bit: the table's index of each value.
+        return np.take(self._byte_table[1], values.view(np.uint16) ^ np.uint16(0x8000))
 
     def show_frame(self, index, force=False):
         """
@@ -180,8 +197,7 @@ class SJIMovieViewer:
         if index == self.frame_index and not force:
             return
         self.frame_index = index
-        frame = self._read(index)
-        self.image.setImage(self.levels.to_bytes(frame, out=self._work), autoLevels=False, levels=(0, 255))
+        self.image.setImage(self._frame_bytes(index), autoLevels=False, levels=(0, 255))
         self.label.setText(f"{index + 1}/{self.n_frames} {self.times[index].isot[:22]}")
         if self.slider.value() != index:
             self.slider.blockSignals(True)

@@ -315,3 +315,10 @@ def test_folders_are_searched_recursively(tmp_path):
     for path in sample.RASTER_SERIES:
         shutil.copy(path, observation / path.name)
     assert len(read_files(tmp_path, windows="C II 1336")["C II 1336"].data) == 3
+
+
+def test_read_data_without_mask():
+    cube = read_files(sample.SJI_1400)
+    np.testing.assert_array_equal(cube.read_data(1, mask=False), fits.getdata(sample.SJI_1400)[1])
+    cube.load()
+    np.testing.assert_array_equal(cube.read_data(1, mask=False), fits.getdata(sample.SJI_1400)[1])

@@ -111,3 +111,20 @@ def test_cli_view_runs_until_the_window_closes(capsys):
 
 def test_clip_levels_type(movie):
     assert isinstance(movie.levels, ClipLevels)
+
+
+def test_int16_frames_go_through_the_byte_table(tmp_path):
+    from irispy_plus import read_files
+    from irispy_plus.testing import write_int16_copy
+
+    cube = read_files(write_int16_copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name))
+    viewer = sji_view(cube)
+    try:
+        for index in (0, 7, 40):
+            expected = viewer.levels.to_bytes(cube.read_data(index, mask=False))
+            np.testing.assert_array_equal(viewer._frame_bytes(index), expected)
+        viewer.set_levels(viewer.levels.low + 5, viewer.levels.high - 5)
+        expected = viewer.levels.to_bytes(cube.read_data(3, mask=False))
+        np.testing.assert_array_equal(viewer._frame_bytes(3), expected)
+    finally:
+        viewer.widget.close()
