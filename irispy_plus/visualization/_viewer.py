@@ -159,6 +159,15 @@ class Viewer:
         if self._timer is not None:
             self._timer.interval = int(self.interval)
 
+    def erase_poi(self):
+        """
+        Remove the current point of interest.
+        """
+        if self.poi_index is None or not self.points:
+            return
+        del self.points[self.poi_index]
+        self.poi_index = min(self.poi_index, len(self.points) - 1) if self.points else None
+
 
 def step_levels(levels, key):
     """

@@ -335,15 +335,6 @@ class SJIQuickLook(Viewer):
         self.points.append(poi)
         self.poi_index = len(self.points) - 1
 
-    def erase_poi(self):
-        """
-        Remove the current point of interest.
-        """
-        if self.poi_index is None or not self.points:
-            return
-        del self.points[self.poi_index]
-        self.poi_index = min(self.poi_index, len(self.points) - 1) if self.points else None
-
     def goto_poi(self, delta):
         """
         Show the previous (-1, ``r``) or next (+1, ``t``) point of interest as it was.
