@@ -5,7 +5,7 @@ Viewer settings that survive between calls: one settings object per shown data o
 import contextlib
 import weakref
 
-__all__ = ["settings_for"]
+__all__ = ["apply_start", "settings_for"]
 
 _SETTINGS = {}
 
@@ -37,3 +37,30 @@ def settings_for(data, factory):
         with contextlib.suppress(TypeError):
             weakref.finalize(data, _SETTINGS.pop, key, None)
     return settings
+
+
+def apply_start(settings, start, caller):
+    """
+    Set the start-state keywords a viewer was called with on its settings.
+
+    Parameters
+    ----------
+    settings : object
+        The viewer's settings.
+    start : dict
+        The keywords, e.g. ``{"cmap": "gray"}``.
+    caller : str
+        The viewer function, named in the error.
+
+    Raises
+    ------
+    IrispyPlusError
+        If a keyword is not a setting.
+    """
+    from irispy_plus.utils.exceptions import IrispyPlusError
+
+    for name, value in start.items():
+        if not hasattr(settings, name):
+            msg = f"{caller} got an unknown setting {name!r}; see {type(settings).__name__}."
+            raise IrispyPlusError(msg)
+        setattr(settings, name, value)

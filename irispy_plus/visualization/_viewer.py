@@ -33,6 +33,8 @@ class Viewer:
             # The viewer's keys replace matplotlib's defaults (h, q, o, p, v, ...).
             self.canvas.mpl_disconnect(manager.key_press_handler_id)
         self.keys = {}
+        self.points = []  # points of interest
+        self.poi_index = None
         self.interval = float(interval)
         self.animating = None
         self._animated = []

@@ -15,7 +15,7 @@ from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.visualization._axes import world_ticks
 from irispy_plus.visualization._raster_data import windows_of
 from irispy_plus.visualization._scaling import ClipLevels, histo_opt
-from irispy_plus.visualization._settings import settings_for
+from irispy_plus.visualization._settings import apply_start, settings_for
 from irispy_plus.visualization._viewer import Viewer, step_levels
 from irispy_plus.visualization.colormaps import iris_colormap
 from irispy_plus.visualization.poi import RASTER_PANELS, PointOfInterest
@@ -120,18 +120,12 @@ class RasterQuickLook(Viewer):
 
     def __init__(self, data, settings=None, **start):
         self.settings = settings_for(data, RasterQuickLookSettings) if settings is None else settings
-        for name, value in start.items():
-            if not hasattr(self.settings, name):
-                msg = f"quick_look got an unknown setting {name!r}; see RasterQuickLookSettings."
-                raise IrispyPlusError(msg)
-            setattr(self.settings, name, value)
+        apply_start(self.settings, start, "quick_look")
         if self.settings.aspect not in ASPECTS:
             msg = f"aspect must be one of {ASPECTS}, got {self.settings.aspect!r}."
             raise IrispyPlusError(msg)
         self.windows = windows_of(data)
         super().__init__(self.settings.figsize, self.settings.interval)
-        self.points = []
-        self.poi_index = None
         labels = [window.label for window in self.windows]
         self.index = labels.index(self.settings.window) if self.settings.window in labels else 0
         first = self.windows[self.index]

@@ -14,7 +14,7 @@ import numpy as np
 from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.visualization._axes import world_ticks
 from irispy_plus.visualization._scaling import ClipLevels, histo_opt
-from irispy_plus.visualization._settings import settings_for
+from irispy_plus.visualization._settings import apply_start, settings_for
 from irispy_plus.visualization._sji_data import SJIFrames
 from irispy_plus.visualization._viewer import Viewer, step_levels
 from irispy_plus.visualization.colormaps import iris_colormap
@@ -96,18 +96,12 @@ class SJIQuickLook(Viewer):
 
     def __init__(self, cube, settings=None, **start):
         self.settings = settings_for(cube, SJIQuickLookSettings) if settings is None else settings
-        for name, value in start.items():
-            if not hasattr(self.settings, name):
-                msg = f"sji_quick_look got an unknown setting {name!r}; see SJIQuickLookSettings."
-                raise IrispyPlusError(msg)
-            setattr(self.settings, name, value)
+        apply_start(self.settings, start, "sji_quick_look")
         if self.settings.slit not in SLIT_WIDTHS:
             msg = f"slit must be one of {list(SLIT_WIDTHS)}, got {self.settings.slit!r}."
             raise IrispyPlusError(msg)
         self.frames = SJIFrames(cube)
         super().__init__(self.settings.figsize, self.settings.interval)
-        self.points = []
-        self.poi_index = None
         frame = self.settings.frame
         self.frame_index = 0 if frame is None else min(max(int(frame), 0), self.frames.n_frames - 1)
         self.pointer = (self.frames.nx // 2, self.frames.ny // 2)
