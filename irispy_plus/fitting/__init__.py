@@ -11,6 +11,7 @@ velocity maps.
 """
 
 from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
+from irispy_plus.fitting._flags import FitFlag
 from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
 from irispy_plus.fitting._moment_maps import moments
 from irispy_plus.fitting._presets import (
@@ -25,7 +26,6 @@ from irispy_plus.fitting._presets import (
     fit_siiv,
 )
 from irispy_plus.fitting._result import FitResult
-from irispy_plus.fitting._solver import FitFlag
 
 __all__ = [
     "MGII_H",

@@ -8,10 +8,11 @@ from functools import partial
 import astropy.units as u
 import numpy as np
 
+from irispy_plus.fitting._constraints import Constraints
 from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.fitting._result import FitResult
-from irispy_plus.fitting._solver import Constraints, solve
+from irispy_plus.fitting._solver import solve
 from irispy_plus.utils.logger import log
 
 __all__ = ["auto_guess", "fit_lines"]
@@ -109,27 +110,29 @@ def default_limits(model, x):
     return np.array([lower, upper])
 
 
-def _refine_peak(x, y, valid, bg, estimate):
+def _refine_peak(x, y, j, bg, estimate):
     """
-    Gaussian through the peak pixel and its neighbours (a parabola in log space), where
-    all three are valid and above the background; the moment guesses elsewhere.
+    Gaussian through the peak pixel ``j`` and its neighbours (a parabola in log space),
+    where all three are valid and above the background; the moment guesses elsewhere.
+    (Invalid pixels of ``y`` must be NaN or below the background.)
     """
     peak, mu, sigma = estimate
-    m = x.size
+    n, m = y.shape
     if m < 3:
         return estimate
-    filled = y if valid.all() else np.where(valid, y, -np.inf)
-    j = np.clip(np.argmax(filled, axis=-1), 1, m - 2)
-    trio = np.take_along_axis(filled, (j[:, None] + np.array([-1, 0, 1])), axis=-1) - bg[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        logs = np.log(trio)
-        curvature = logs[:, 0] - 2 * logs[:, 1] + logs[:, 2]
-        slope = logs[:, 2] - logs[:, 0]
-        h = np.diff(x).mean()
-        shift = -0.5 * slope / curvature
-        good = np.all(np.isfinite(logs), axis=1) & (curvature < 0) & (np.abs(shift) <= 1)
-        new_sigma = h / np.sqrt(-curvature)
-        new_peak = np.exp(logs[:, 1] - slope * slope / (8 * curvature))
+    j = np.clip(j, 1, m - 2)
+    # Three flat takes: much faster than take_along_axis on short rows.
+    rows = np.ascontiguousarray(y).reshape(-1)
+    at = np.arange(n) * m + j
+    left, centre, right = (np.log(rows.take(at + k) - bg) for k in (-1, 0, 1))
+    h = np.diff(x).mean()
+    curvature = left - 2 * centre + right
+    slope = right - left
+    shift = -0.5 * slope / curvature
+    good = np.isfinite(left) & np.isfinite(centre) & np.isfinite(right)
+    good &= (curvature < 0) & (np.abs(shift) <= 1)
+    new_sigma = h / np.sqrt(-curvature)
+    new_peak = np.exp(centre - slope * slope / (8 * curvature))
     good &= np.isfinite(new_sigma) & np.isfinite(new_peak)
     return (
         np.where(good, new_peak, peak),
@@ -164,15 +167,18 @@ def auto_guess(x, y, valid, model, *, centers=None):
     numpy.ndarray
         ``(N, P)``; NaN where a spectrum has no signal.
     """
-    mom = moment_arrays(x, y, valid, full=False)
+    single = model.n_components == 1 and model.components[0] == "gaussian" and centers is None
+    mom = moment_arrays(x, y, valid, full=False, peak_index=single)
     n = y.shape[0]
     step = float(np.median(np.abs(np.diff(x)))) if x.size > 1 else 1.0
     bg, peak, mu = mom["background"], mom["peak"], mom["peak_wavelength"]
     with np.errstate(invalid="ignore", divide="ignore"):
         sigma = mom["intensity"] / (peak * np.sqrt(2 * np.pi))
     sigma = np.clip(sigma, step, max(step, 0.25 * float(x.max() - x.min())))
-    if model.n_components == 1 and model.components[0] == "gaussian" and centers is None:
-        peak, mu, sigma = _refine_peak(x, y, valid, bg, (peak, mu, sigma))
+    if single:
+        filled = y if valid.all() else np.where(valid, y, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            peak, mu, sigma = _refine_peak(x, filled, mom["peak_index"], bg, (peak, mu, sigma))
     p0 = np.empty((n, model.n_parameters))
     p0[:, 0] = bg
     if model.background == "linear":
@@ -220,38 +226,44 @@ def _fit_block(  # noqa: PLR0917 - the map_blocks signature: one argument per ar
     yy = np.asarray(y).reshape(-1, m)
     if yy.dtype.kind != "f":
         yy = yy.astype(float)
-    valid = np.isfinite(yy)
-    mm = None
-    if mask is not None:
-        mm = np.asarray(mask, dtype=bool).reshape(-1, m)
-        valid &= ~mm
+    mm = None if mask is None else np.asarray(mask, dtype=bool).reshape(-1, m)
     weights = None
     if unc is not None:
         sigma = np.asarray(unc, dtype=float).reshape(-1, m)
         with np.errstate(divide="ignore", invalid="ignore"):
-            good = (sigma > 0) & np.isfinite(sigma)
-            weights = np.where(good, 1.0 / sigma, 0.0)
-        valid &= good
+            weights = np.where((sigma > 0) & np.isfinite(sigma), 1.0 / sigma, 0.0)
     n = yy.shape[0]
     lo = np.broadcast_to(lower if lower.ndim == 1 else np.asarray(lower).reshape(n, n_par), (n, n_par))
     hi = np.broadcast_to(upper if upper.ndim == 1 else np.asarray(upper).reshape(n, n_par), (n, n_par))
     if p0 is not None:
-        start = np.asarray(p0, dtype=float).reshape(n, n_par).copy()
+        start = np.asarray(p0, dtype=float).reshape(n, n_par)
     else:
-        start = np.broadcast_to(init_const, (n, n_par)).copy()
-    missing = ~np.isfinite(start)
-    if missing.any():
-        auto = guess(x + shift, yy, valid, model)
-        auto[:, [i for i, name in enumerate(model.parameter_names) if name.startswith("mu")]] -= shift
-        start[missing] = auto[missing]
-    start = np.clip(start, lo, hi)
+        start = np.broadcast_to(init_const, (n, n_par))
+    mu_columns = [i for i, name in enumerate(model.parameter_names) if name.startswith("mu")]
+
+    def initial_values(rows):
+        """Initial values of spectra ``rows``, guessed where not given (in the solver's threads)."""
+        given = start[rows]
+        missing = ~np.isfinite(given)
+        if missing.any():
+            y_rows = yy[rows]
+            valid = np.isfinite(y_rows)
+            if mm is not None:
+                valid &= ~mm[rows]
+            if weights is not None:
+                valid &= weights[rows] > 0
+            auto = guess(x + shift, y_rows, valid, model)
+            auto[:, mu_columns] -= shift
+            given = np.where(missing, auto, given)
+        return np.clip(given, lo[rows], hi[rows])
+
     solver_model = LineModel(model.components, model.background, reference=0.0)
     values, errors, chi2, flags, n_iter = solve(
         solver_model,
         x,
         yy,
         weights,
-        start,
+        initial_values,
         lower=lo,
         upper=hi,
         constraints=constraints,

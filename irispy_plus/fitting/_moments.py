@@ -26,7 +26,7 @@ def _dot(spectra, weights):
     return np.einsum("...m,m->...", spectra, weights.astype(spectra.dtype))
 
 
-def moment_arrays(x, y, valid=None, full=True):
+def moment_arrays(x, y, valid=None, full=True, peak_index=False):
     """
     Moments of spectra ``y`` ``(..., M)`` on wavelengths ``x`` ``(M,)``.
 
@@ -40,6 +40,8 @@ def moment_arrays(x, y, valid=None, full=True):
         Pixels to use; by default the finite ones.
     full : bool, optional
         Also the centroid and width (the initial guesses need only the rest).
+    peak_index : bool, optional
+        Also ``peak_index``, the index of the peak pixel (0 where there is no signal).
 
     Returns
     -------
@@ -80,4 +82,7 @@ def moment_arrays(x, y, valid=None, full=True):
             out["centroid"] = centroid + x.mean()
             out["width"] = np.sqrt(np.maximum(second - centroid * centroid, 0))
         bad = ~any_valid | ~(total > 0)
-    return {key: np.where(bad, np.nan, np.asarray(value, dtype=float)) for key, value in out.items()}
+    out = {key: np.where(bad, np.nan, np.asarray(value, dtype=float)) for key, value in out.items()}
+    if peak_index:
+        out["peak_index"] = imax
+    return out

@@ -9,8 +9,8 @@ from astropy.nddata import StdDevUncertainty
 from astropy.wcs import WCS
 from ndcube import NDCube
 
+from irispy_plus.fitting._flags import FAILED, FitFlag
 from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
-from irispy_plus.fitting._solver import FAILED, FitFlag
 from irispy_plus.physics.nonthermal import FWHM_PER_SIGMA, nonthermal_velocity
 from irispy_plus.physics.velocities import doppler_velocity, reference_offset
 

@@ -176,6 +176,38 @@ def test_independent_of_chunking_and_threads():
     np.testing.assert_array_equal(a.n_iterations.reshape(500), b.n_iterations)
 
 
+def test_stragglers_resume_bit_for_bit():
+    """
+    Slow spectra pause and finish with those of other batches, some of which have masked
+    pixels and some not; ties are in force. Nothing changes, to the last bit.
+    """
+    truth = random_gaussians(400, seed=16, amp=(5, 400))
+    truth = np.column_stack([truth, truth[:, 1] * 0.3, truth[:, 2] + 0.05, truth[:, 3]])
+    model = LineModel(["gaussian", "gaussian"])
+    data = synthetic_spectra(truth, X_FUV, seed=17, model=model)[0]
+    data[:150:7, 10:13] = np.nan  # masked pixels in the first batches only
+    options = {"components": ["gaussian"] * 2, "ties": {"mu2": "mu1 + 0.05", "sigma2": "sigma1"}}
+    whole = fit_lines(data, X_FUV, chunk_size=len(data), n_threads=1, **options)
+    batched = fit_lines(data, X_FUV, chunk_size=40, n_threads=2, **options)
+    assert np.ptp(whole.n_iterations) > 3  # there are stragglers
+    np.testing.assert_array_equal(whole.values, batched.values)
+    np.testing.assert_array_equal(whole.errors, batched.errors)
+    np.testing.assert_array_equal(whole.n_iterations, batched.n_iterations)
+    np.testing.assert_array_equal(whole.flags, batched.flags)
+
+
+def test_degenerate_components_flagged_singular():
+    """Two identical components: their split is undetermined, which the flags say."""
+    truth = random_gaussians(5, seed=18)
+    data = synthetic_spectra(truth, X_FUV, seed=19)[0]
+    start = np.column_stack([truth, truth[:, 1:]])
+    start[:, [1, 4]] *= 0.5
+    result = fit_lines(data, X_FUV, components=["gaussian"] * 2, init_vals=start)
+    assert np.all(result.flags & FitFlag.SINGULAR)
+    # A regular fit is not flagged.
+    assert not np.any(fit_lines(data, X_FUV).flags & FitFlag.SINGULAR)
+
+
 def test_mg_ii_five_gaussians_at_nuv_sampling():
     from irispy_plus.fitting import fit_mgii
 
