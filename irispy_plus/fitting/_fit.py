@@ -227,11 +227,7 @@ def _fit_block(  # noqa: PLR0917 - the map_blocks signature: one argument per ar
     if yy.dtype.kind != "f":
         yy = yy.astype(float)
     mm = None if mask is None else np.asarray(mask, dtype=bool).reshape(-1, m)
-    weights = None
-    if unc is not None:
-        sigma = np.asarray(unc, dtype=float).reshape(-1, m)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weights = np.where((sigma > 0) & np.isfinite(sigma), 1.0 / sigma, 0.0)
+    sigma = None if unc is None else np.asarray(unc).reshape(-1, m)
     n = yy.shape[0]
     lo = np.broadcast_to(lower if lower.ndim == 1 else np.asarray(lower).reshape(n, n_par), (n, n_par))
     hi = np.broadcast_to(upper if upper.ndim == 1 else np.asarray(upper).reshape(n, n_par), (n, n_par))
@@ -250,8 +246,9 @@ def _fit_block(  # noqa: PLR0917 - the map_blocks signature: one argument per ar
             valid = np.isfinite(y_rows)
             if mm is not None:
                 valid &= ~mm[rows]
-            if weights is not None:
-                valid &= weights[rows] > 0
+            if sigma is not None:
+                with np.errstate(invalid="ignore"):
+                    valid &= (sigma[rows] > 0) & np.isfinite(sigma[rows])
             auto = guess(x + shift, y_rows, valid, model)
             auto[:, mu_columns] -= shift
             given = np.where(missing, auto, given)
@@ -262,7 +259,7 @@ def _fit_block(  # noqa: PLR0917 - the map_blocks signature: one argument per ar
         solver_model,
         x,
         yy,
-        weights,
+        sigma,
         initial_values,
         lower=lo,
         upper=hi,

@@ -100,6 +100,16 @@ def _transposed(array, workspace, name, dtype):
     return out
 
 
+def _weights(sigma, workspace, name, dtype):
+    """
+    Weights ``1 / sigma`` ``(M, N)`` from uncertainties ``(N, M)``, in reusable memory;
+    not positive or not finite where ``sigma`` is not a usable uncertainty.
+    """
+    weights = _transposed(sigma, workspace, name, dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.divide(1, weights, out=weights)
+
+
 def _screen(yt, wt, mask, p0, n_free):
     """
     Which spectra can be fitted; zero invalid pixels in place.
@@ -145,8 +155,8 @@ class Problem:
     x : numpy.ndarray
         Wavelengths ``(M,)``.
     constraints : Constraints
-    y, weights, mask : numpy.ndarray
-        ``(N, M)``; ``weights`` and ``mask`` may be None.
+    y, sigma, mask : numpy.ndarray
+        ``(N, M)``; ``sigma`` (uncertainties, for weights) and ``mask`` may be None.
     p0 : numpy.ndarray or callable
         Initial values ``(N, P)``, or ``p0(rows)`` giving those of a slice of spectra.
     lower, upper : numpy.ndarray
@@ -162,7 +172,7 @@ class Problem:
         constraints,
         *,
         y,
-        weights,
+        sigma,
         mask,
         p0,
         lower,
@@ -179,7 +189,7 @@ class Problem:
         self.dtype = np.dtype(dtype)
         self.xd = self.x.astype(self.dtype)
         self.eps = np.finfo(self.dtype).eps
-        self.y, self.weights, self.mask = y, weights, mask
+        self.y, self.sigma, self.mask = y, sigma, mask
         self.p0, self.lower, self.upper = p0, lower, upper
         self.max_iter, self.ftol, self.xtol, self.absolute_sigma = max_iter, ftol, xtol, absolute_sigma
         n = y.shape[0]
@@ -303,7 +313,7 @@ def start_batch(problem, rows):
     y = p.y[rows]
     n, m = y.shape
     yt = _transposed(y, workspace, "y0", p.dtype)
-    wt = None if p.weights is None else _transposed(p.weights[rows], workspace, "w0", p.dtype)
+    wt = None if p.sigma is None else _weights(p.sigma[rows], workspace, "w0", p.dtype)
     p0 = np.ascontiguousarray(p.initial_values(rows).T, dtype=np.float64)
     mask = None if p.mask is None else p.mask[rows]
     flags, n_valid, wt, _ = _screen(yt, wt, mask, p0[constraints.free], p.n_free)
@@ -454,7 +464,7 @@ def _final_normal_matrix(problem, index):
     """Chi-square and normal matrix of spectra ``index`` at their solution, in double precision."""
     p = problem
     y = np.array(p.y[index].T, dtype=np.float64)
-    w = None if p.weights is None else np.array(p.weights[index].T, dtype=np.float64)
+    w = None if p.sigma is None else _weights(p.sigma[index], {}, "w", np.float64)
     valid = np.isfinite(y)
     if p.mask is not None:
         valid &= ~p.mask[index].T

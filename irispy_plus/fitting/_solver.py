@@ -39,7 +39,7 @@ def solve(
     model,
     x,
     y,
-    weights,
+    sigma,
     p0,
     *,
     lower,
@@ -66,8 +66,9 @@ def solve(
         Wavelengths ``(M,)``.
     y : numpy.ndarray
         Data ``(N, M)``; non-finite values are ignored.
-    weights : numpy.ndarray or None
-        ``1 / sigma`` per pixel ``(N, M)``; 0 ignores a pixel; None for equal weights.
+    sigma : numpy.ndarray or None
+        Uncertainties ``(N, M)``, for weights ``1 / sigma``; a pixel whose uncertainty is
+        not positive and finite is ignored. None for equal weights.
     p0 : numpy.ndarray or callable
         Initial values, ``(P,)`` or ``(N, P)``; or ``p0(rows)`` returning those of the
         spectra ``rows`` (a slice), called in the batch's thread (e.g. to guess them).
@@ -111,8 +112,8 @@ def solve(
         y = y.astype(float)
     n, m = y.shape
     n_par = model.n_parameters
-    if weights is not None:
-        weights = np.asarray(weights)
+    if sigma is not None:
+        sigma = np.asarray(sigma)
     if mask is not None:
         mask = np.asarray(mask, dtype=bool)
     if not callable(p0):
@@ -123,7 +124,7 @@ def solve(
         chunk_size = max(64, int(2_000_000 // max(1, m * n_par)))
     chunk_size = max(4, int(chunk_size))
     problem = Problem(
-        model, x, constraints, y=y, weights=weights, mask=mask, p0=p0, lower=lower, upper=upper,
+        model, x, constraints, y=y, sigma=sigma, mask=mask, p0=p0, lower=lower, upper=upper,
         max_iter=max_iter, ftol=ftol, xtol=xtol, absolute_sigma=absolute_sigma, dtype=dtype,
     )  # fmt: skip
     row_batches = [slice(start, min(n, start + chunk_size)) for start in range(0, n, chunk_size)]
