@@ -127,7 +127,9 @@ def solve(
         model, x, constraints, y=y, sigma=sigma, mask=mask, p0=p0, lower=lower, upper=upper,
         max_iter=max_iter, ftol=ftol, xtol=xtol, absolute_sigma=absolute_sigma, dtype=dtype,
     )  # fmt: skip
-    row_batches = [slice(start, min(n, start + chunk_size)) for start in range(0, n, chunk_size)]
+    row_batches = [slice(start, min(n, start + chunk_size)) for start in range(0, n, chunk_size)] or [
+        slice(0, 0)
+    ]
     n_threads = n_threads or os.cpu_count() or 1
     pool = ThreadPoolExecutor(max_workers=n_threads) if n_threads > 1 else None
     try:

@@ -162,6 +162,7 @@ def test_unfittable_spectra_are_flagged():
     empty = fit_lines(np.full((2, 3, X_FUV.size), np.nan), X_FUV)
     assert empty.shape == (2, 3)
     assert not empty.converged.any()
+    assert fit_lines(np.zeros((0, X_FUV.size)), X_FUV).values.shape == (0, 4)
 
 
 def test_independent_of_chunking_and_threads():
