@@ -88,9 +88,10 @@ def _measure_open(path, mode):
     return statistics.median(run["seconds"] for run in runs), max(run["peak_mb"] for run in runs)
 
 
-def _median_time(function):
+def _median_time(function, min_seconds=0.5, max_runs=500):
+    """Median time of ``function``: at least REPEATS runs, more for fast ones (noise)."""
     times = []
-    for _ in range(REPEATS):
+    while len(times) < REPEATS or (sum(times) < min_seconds and len(times) < max_runs):
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
