@@ -18,7 +18,11 @@ from irispy_plus.utils.logger import log
 __all__ = ["auto_guess", "fit_lines"]
 
 _PROGRESS_THRESHOLD = 100_000
-_BLOCK_SPECTRA = 20_000
+#: Dask blocks hold about this many spectra, and at most _BLOCK_ELEMENTS values: large
+#: enough for the solver's slow spectra to finish together, small enough to spread a
+#: raster over several workers.
+_BLOCK_SPECTRA = 50_000
+_BLOCK_ELEMENTS = 16_000_000
 
 
 def _is_dask(array):
@@ -177,7 +181,7 @@ def auto_guess(x, y, valid, model, *, centers=None):
     sigma = np.clip(sigma, step, max(step, 0.25 * float(x.max() - x.min())))
     if single:
         filled = y if valid.all() else np.where(valid, y, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             peak, mu, sigma = _refine_peak(x, filled, mom["peak_index"], bg, (peak, mu, sigma))
     p0 = np.empty((n, model.n_parameters))
     p0[:, 0] = bg
@@ -285,12 +289,12 @@ def _run_dask(y, mask, unc, per_spectrum, kwargs, *, n_par, progress):
 
     y = y.rechunk({y.ndim - 1: -1})
     if y.ndim > 1:
-        # Blocks of about _BLOCK_SPECTRA spectra: several per worker, each large enough
-        # for the batched solver. (Results do not depend on the chunks.)
+        # Blocks of about _BLOCK_SPECTRA spectra. (Results do not depend on the chunks.)
         per_row = int(np.prod(y.shape[1:-1]))
+        target = max(1, min(_BLOCK_SPECTRA, _BLOCK_ELEMENTS // max(1, y.shape[-1])))
         largest = max(y.chunks[0]) * per_row
-        if largest > 2 * _BLOCK_SPECTRA:
-            y = y.rechunk({0: max(1, _BLOCK_SPECTRA // per_row)})
+        if largest > 2 * target or largest < target // 2:
+            y = y.rechunk({0: max(1, target // per_row)})
     chunks = y.chunks
     args = [y]
     for extra in (mask, unc):

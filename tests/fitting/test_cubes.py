@@ -9,6 +9,7 @@ import pytest
 from irispy_plus import read_files
 from irispy_plus.data import sample
 from irispy_plus.fitting import FitResult, fit_lines, fit_mgii, fit_siiv, moments
+from irispy_plus.fitting import _fit as fitting_module
 from irispy_plus.fitting._testing import FUV_STEP, synthetic_spectra
 
 
@@ -102,8 +103,9 @@ def _synthetic_cube(n0=24, n1=30):
 
 
 @pytest.mark.parametrize("processes", [False, True])
-def test_local_cluster_gives_in_memory_answer(processes):
+def test_local_cluster_gives_in_memory_answer(processes, monkeypatch):
     distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(fitting_module, "_BLOCK_SPECTRA", 150)  # several blocks of this small cube
     x, data, sigma = _synthetic_cube()
     eager = fit_lines(data, x, uncertainty=sigma, rest_wavelength=1402.77)
     lazy_data = da.from_array(data, chunks=(7, 11, -1))
@@ -116,9 +118,12 @@ def test_local_cluster_gives_in_memory_answer(processes):
             dashboard_address=None,
         ) as cluster,
         distributed.Client(cluster) as client,
+        distributed.get_task_stream(client) as tasks,
     ):
         lazy = fit_lines(lazy_data, x, uncertainty=lazy_sigma, rest_wavelength=1402.77, progress=False)
-        assert client.run(lambda: 1)  # the work ran on the cluster's workers
+    # The work ran on the cluster's workers, block by block.
+    fitted_blocks = [task for task in tasks.data if "fit_block" in str(task["key"])]
+    assert len(fitted_blocks) > 1
     # Each spectrum is computed exactly as in memory, whatever the chunks.
     np.testing.assert_array_equal(lazy.values, eager.values)
     np.testing.assert_array_equal(lazy.errors, eager.errors)
