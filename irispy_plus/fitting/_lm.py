@@ -28,6 +28,10 @@ __all__ = ["Problem", "State", "finish", "iterate", "start_batch"]
 
 _LOCAL = threading.local()
 
+#: Up to this many free parameters, the covariance comes from the normal matrix of the
+#: last accepted step; above, from a final evaluation in double precision.
+_KEPT_NORMAL_MAX = 6
+
 #: Everything a spectrum's iterations depend on: a paused spectrum resumes from these
 #: alone (its next step is recomputed from them), which is why pausing changes nothing.
 _STATE_FIELDS = (
@@ -201,7 +205,7 @@ class Problem:
         # Larger problems are less well conditioned: their chi-square and covariance come
         # from one final evaluation in double precision, so their normal matrices need
         # not be kept. (Small ones keep that of the last accepted step, good to 1e-6.)
-        self.reevaluate = n_free > UNROLLED_MAX
+        self.reevaluate = n_free > _KEPT_NORMAL_MAX
         self.flags = np.zeros(n, dtype=np.int32)
         self.n_valid = np.zeros(n, dtype=np.int64)
         self.start = np.full((n_par, n), np.nan)

@@ -56,6 +56,41 @@ def test_agrees_with_curve_fit():
             np.testing.assert_allclose(result.errors[i], np.sqrt(np.diag(pcov)), rtol=1e-3)
 
 
+def two_gaussians(x, c, a1, m1, s1, a2, m2, s2):
+    return gaussian(x, c, a1, m1, s1) + gaussian(x, 0.0, a2, m2, s2)
+
+
+@pytest.mark.parametrize("n_lines", [2, 3])
+def test_several_components_agree_with_curve_fit(n_lines):
+    """Seven and ten parameters: the unrolled solver's largest problems, against curve_fit."""
+    rng = np.random.default_rng(20)
+    n = 30
+    truth = [rng.uniform(1, 5, n)]
+    for offset in (-0.25, 0.0, 0.3)[:n_lines]:
+        truth += [
+            rng.uniform(100, 400, n),
+            REST + offset + rng.uniform(-0.02, 0.02, n),
+            rng.uniform(0.04, 0.07, n),
+        ]
+    truth = np.column_stack(truth)
+    x = REST + FUV_STEP * np.arange(-30, 31)
+    model = LineModel(["gaussian"] * n_lines)
+    data = synthetic_spectra(truth, x, model=model, seed=21)[0]
+    result = fit_lines(
+        data, x, components=["gaussian"] * n_lines, init_vals=truth, ftol=1e-10, xtol=1e-10, dtype=np.float64
+    )
+    assert result.converged.all()
+
+    def profile(xx, *p):
+        return model.evaluate(xx, np.asarray(p))
+
+    for i in range(n):
+        # With its default tolerances, curve_fit stops short of these optima.
+        popt, pcov = curve_fit(profile, x, data[i], p0=truth[i], ftol=1e-14, xtol=1e-14, gtol=1e-14)
+        np.testing.assert_allclose(result.values[i], popt, rtol=2e-5, atol=1e-4)
+        np.testing.assert_allclose(result.errors[i], np.sqrt(np.diag(pcov)), rtol=1e-3)
+
+
 def test_lorentzian_and_linear_background():
     model = LineModel(["lorentzian"], "linear", reference=REST)
     truth = np.array([[8.0, 2.0, 200.0, REST + 0.05, 0.04]] * 200)
