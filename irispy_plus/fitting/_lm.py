@@ -276,15 +276,16 @@ class State:
         ``w`` if given (reusable memory).
         """
         fields = {}
+        mask = isinstance(keep, np.ndarray)
         for name in _STATE_FIELDS:
             value = getattr(self, name)
             if value is None:
                 fields[name] = None
-            elif name in ("y", "w") and isinstance(keep, np.ndarray):
-                out = y if name == "y" else w
-                fields[name] = np.compress(keep, value, axis=1, out=out)
+            elif mask and name in ("y", "w"):
+                fields[name] = np.compress(keep, value, axis=1, out=y if name == "y" else w)
             else:
-                fields[name] = value[..., keep].copy()
+                # (Boolean indexing copies; a slice must be copied.)
+                fields[name] = value[..., keep] if mask else value[..., keep].copy()
         return State(**fields)
 
     @classmethod
