@@ -430,6 +430,8 @@ def fit_lines(
         `scipy.optimize.curve_fit`).
     guess : callable, optional
         ``guess(x, y, valid, model) -> (N, P)`` initial values; `auto_guess` by default.
+        It is called on batches of spectra (``y`` is ``(N, M)``), from several threads
+        at once, and must give each spectrum's values from that spectrum alone.
     max_iter : int, optional
         Iteration limit per spectrum.
     ftol, xtol : float, optional
