@@ -210,6 +210,10 @@ def test_independent_of_chunking_and_threads():
     np.testing.assert_array_equal(a.errors.reshape(500, -1), b.errors)
     np.testing.assert_array_equal(a.flags.reshape(500), b.flags)
     np.testing.assert_array_equal(a.n_iterations.reshape(500), b.n_iterations)
+    # A spectrum fitted alone, too.
+    alone = fit_lines(data[123], X_FUV)
+    np.testing.assert_array_equal(alone.values, b.values[123])
+    np.testing.assert_array_equal(alone.errors, b.errors[123])
 
 
 def test_stragglers_resume_bit_for_bit():
