@@ -65,6 +65,14 @@ def _unpack(data, wavelength, uncertainty, mask):
         msg = "wavelength is needed when fitting an array (give it in Å, or pass a cube)."
         raise IrispyPlusFitError(msg)
     wavelength = u.Quantity(wavelength, u.AA).to_value(u.AA).astype(float)
+    if wavelength.ndim != 1 or not np.all(np.isfinite(wavelength)) or np.any(np.diff(wavelength) <= 0):
+        msg = (
+            "wavelength must be one increasing, finite value per pixel of the data's last axis "
+            f"(got shape {wavelength.shape}"
+            + (", with non-finite values" if not np.all(np.isfinite(wavelength)) else "")
+            + "); give it in Å, in increasing order."
+        )
+        raise IrispyPlusFitError(msg)
     if not _is_dask(data):
         data = np.asarray(data)
     if data.shape[-1] != wavelength.shape[-1]:
@@ -74,6 +82,23 @@ def _unpack(data, wavelength, uncertainty, mask):
         )
         raise IrispyPlusFitError(msg)
     return data, wavelength, uncertainty, mask, unit, cube
+
+
+def _check_options(*, max_iter, ftol, xtol, dtype, n_threads, chunk_size):
+    """Refuse solver settings that cannot work, naming the parameter."""
+    problems = []
+    if not isinstance(max_iter, (int, np.integer)) or max_iter < 0:
+        problems.append(f"max_iter={max_iter!r} must be a whole number >= 0")
+    for name, value in (("ftol", ftol), ("xtol", xtol)):
+        if not np.isfinite(value) or value <= 0:
+            problems.append(f"{name}={value!r} must be a positive number")
+    if np.dtype(dtype) not in (np.float32, np.float64):
+        problems.append(f"dtype={dtype!r} must be numpy.float32 or numpy.float64")
+    for name, value in (("n_threads", n_threads), ("chunk_size", chunk_size)):
+        if value is not None and (not isinstance(value, (int, np.integer)) or value < 1):
+            problems.append(f"{name}={value!r} must be a whole number >= 1 (or None for the default)")
+    if problems:
+        raise IrispyPlusFitError("; ".join(problems) + ".")
 
 
 def _range_slice(wavelength, wl_range):
@@ -480,6 +505,9 @@ def fit_lines(
         # A raster sequence (one cube per raster repeat): one result per cube.
         options = {k: v for k, v in locals().items() if k not in ("data", "wavelength")}
         return [fit_lines(cube, wavelength, **options) for cube in data.data]
+    _check_options(
+        max_iter=max_iter, ftol=ftol, xtol=xtol, dtype=dtype, n_threads=n_threads, chunk_size=chunk_size
+    )
     y, x_full, unc, mask, unit, cube = _unpack(data, wavelength, uncertainty, mask)
     sl = _range_slice(x_full, wl_range)
     x = x_full[sl]

@@ -329,7 +329,7 @@ def start_batch(problem, rows):
     # Keep at least two columns: numpy reduces a one-column array along another path,
     # and a spectrum's rounding must not depend on its neighbours.
     idx = np.repeat(idx, 2) if idx.size == 1 else idx
-    if idx.size != n:
+    if not np.array_equal(idx, np.arange(n)):
         yt = np.take(yt, idx, axis=1, mode="clip", out=_carve(workspace, "y1", (m, idx.size), p.dtype))
         if wt is not None:
             wt = np.take(wt, idx, axis=1, mode="clip", out=_carve(workspace, "w1", (m, idx.size), p.dtype))

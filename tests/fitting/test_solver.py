@@ -160,8 +160,28 @@ def test_tie_errors():
         fit_lines(data, x, limits=[[0, 0], [1, 1]])
     with pytest.raises(IrispyPlusFitError, match="wavelength"):
         fit_lines(data, x[:-1])
+    with pytest.raises(IrispyPlusFitError, match="non-finite"):
+        fit_lines(data, np.where(np.arange(x.size) == 3, np.nan, x))
+    with pytest.raises(IrispyPlusFitError, match="increasing"):
+        fit_lines(data, x[::-1])
     with pytest.raises(IrispyPlusFitError, match="component"):
         LineModel(["voigt"])
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("dtype", np.int32),
+        ("n_threads", 0),
+        ("chunk_size", -5),
+        ("max_iter", 2.5),
+        ("ftol", 0.0),
+        ("xtol", np.nan),
+    ],
+)
+def test_solver_settings_checked(option, value):
+    with pytest.raises(IrispyPlusFitError, match=f"{option}="):
+        fit_lines(np.ones((2, X_FUV.size)), X_FUV, **{option: value})
 
 
 def test_masked_pixels_ignored():
@@ -210,10 +230,14 @@ def test_independent_of_chunking_and_threads():
     np.testing.assert_array_equal(a.errors.reshape(500, -1), b.errors)
     np.testing.assert_array_equal(a.flags.reshape(500), b.flags)
     np.testing.assert_array_equal(a.n_iterations.reshape(500), b.n_iterations)
-    # A spectrum fitted alone, too.
+    # A spectrum fitted alone, too, or as the only fittable one of two.
     alone = fit_lines(data[123], X_FUV)
     np.testing.assert_array_equal(alone.values, b.values[123])
     np.testing.assert_array_equal(alone.errors, b.errors[123])
+    for pair in (np.stack([data[123], np.zeros(X_FUV.size)]), np.stack([np.zeros(X_FUV.size), data[123]])):
+        fitted = fit_lines(pair, X_FUV)
+        np.testing.assert_array_equal(fitted.values[np.any(pair != 0, axis=1)][0], b.values[123])
+        assert fitted.flags[np.all(pair == 0, axis=1)][0] & FitFlag.NO_SIGNAL
 
 
 def test_stragglers_resume_bit_for_bit():
