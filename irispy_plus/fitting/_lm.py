@@ -284,8 +284,10 @@ class State:
             elif mask and name in ("y", "w"):
                 fields[name] = np.compress(keep, value, axis=1, out=y if name == "y" else w)
             else:
-                # (Boolean indexing copies; a slice must be copied.)
-                fields[name] = value[..., keep] if mask else value[..., keep].copy()
+                # C order always: numpy sums along an axis in an order that follows the
+                # memory layout, and a spectrum's rounding must not depend on its batch.
+                taken = value[..., keep]
+                fields[name] = np.ascontiguousarray(taken) if mask else taken.copy()
         return State(**fields)
 
     @classmethod

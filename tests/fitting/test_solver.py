@@ -240,6 +240,20 @@ def test_independent_of_chunking_and_threads():
         assert fitted.flags[np.all(pair == 0, axis=1)][0] & FitFlag.NO_SIGNAL
 
 
+def test_ten_parameters_independent_of_batches():
+    """
+    Three components on one line (a hard fit, with many rejected steps): ten free
+    parameters, the most the unrolled solver takes, are as independent of batching as four.
+    """
+    truth = random_gaussians(300, seed=22, amp=(5, 400))
+    data = synthetic_spectra(truth, X_FUV, seed=23)[0]
+    whole = fit_lines(data, X_FUV, components=["gaussian"] * 3, chunk_size=len(data), n_threads=1)
+    batched = fit_lines(data, X_FUV, components=["gaussian"] * 3, chunk_size=24, n_threads=2)
+    assert np.mean(whole.n_iterations) > 10
+    np.testing.assert_array_equal(whole.values, batched.values)
+    np.testing.assert_array_equal(whole.n_iterations, batched.n_iterations)
+
+
 def test_stragglers_resume_bit_for_bit():
     """
     Slow spectra pause and finish with those of other batches, some of which have masked
