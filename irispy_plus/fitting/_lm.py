@@ -83,10 +83,16 @@ def _normal_equations(jac, weights, residual, constraints, *, ones_first=False, 
     wjac = jac if constraints.trivial else np.einsum("pmn,pf->fmn", jac, constraints.matrix)
     n_free, _, n = wjac.shape
     if n_free > UNROLLED_MAX:
-        stacked = np.ascontiguousarray(wjac.transpose(2, 0, 1))
-        products = stacked @ stacked.transpose(0, 2, 1)
-        amat = np.ascontiguousarray(products.transpose(1, 2, 0), dtype=np.float64)
-        grad = np.stack([column_sums(column, residual, scratch) for column in wjac]).astype(np.float64)
+        # Spectrum by spectrum, [J; r] J^T in one batched matrix product: the normal
+        # matrix and, in its last row, the gradient.
+        m = residual.shape[0]
+        stacked = _carve(space, "stacked", (n, n_free + 1, m), wjac.dtype)
+        for a in range(n_free):  # (row by row: numpy transposes 2-D arrays faster)
+            stacked[:, a] = wjac[a].T
+        stacked[:, n_free] = residual.T
+        products = stacked @ stacked[:, :n_free].transpose(0, 2, 1)
+        amat = np.ascontiguousarray(products[:, :n_free].transpose(1, 2, 0), dtype=np.float64)
+        grad = np.ascontiguousarray(products[:, n_free].T, dtype=np.float64)
         return amat, grad
     grad = _carve(space, "grad", (n_free, n), np.float64)
     amat = _carve(space, "amat", (n_free, n_free, n), np.float64)
