@@ -11,7 +11,7 @@ whatever ``N``, so it does not depend on its neighbours.
 
 import numpy as np
 
-__all__ = ["column_sums", "diagonal", "spd_inverse", "spd_solve"]
+__all__ = ["NULL_WEIGHT", "RCOND", "column_sums", "diagonal", "spd_inverse", "spd_solve"]
 
 #: Above this size, systems go to LAPACK rather than the unrolled Cholesky (which is
 #: faster up to about ten parameters, three line components, and as accurate).
@@ -166,11 +166,14 @@ def spd_solve(a, b, damp=None, frozen=None):
 
 def spd_inverse(a, diagonal_only=False):
     """
-    Inverses of a stack of symmetric matrices ``(F, F, N)``, and which are regular.
+    Inverses of a stack of symmetric matrices ``(F, F, N)``, and which parameters they
+    leave undetermined.
 
-    The matrices are scaled to a unit diagonal first, for accuracy; a matrix is regular
-    when, so scaled, it is positive definite with no eigenvalue (or, up to six parameters,
-    Cholesky pivot) below `RCOND`.
+    The matrices are scaled to a unit diagonal first. A parameter is undetermined when
+    it has no sensitivity, when its scaled variance exceeds ``1 / RCOND`` (correlations
+    within about 1e-10 of 1), or, in a matrix that is not positive definite, when it
+    has a weight above `NULL_WEIGHT` in an eigenvector whose eigenvalue is below `RCOND`.
+    Such matrices get the pseudo-inverse over the determined directions.
 
     Parameters
     ----------
@@ -183,11 +186,10 @@ def spd_inverse(a, diagonal_only=False):
     -------
     inverse : numpy.ndarray
         ``(F, F, N)``, or its diagonal ``(F, N)``.
-    regular : numpy.ndarray of bool
-        ``(N,)``.
+    undetermined : numpy.ndarray of bool
+        ``(F, N)``.
     """
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        # (A singular matrix's inverse may overflow: flagged by the caller as not finite.)
         return _spd_inverse(a, diagonal_only)
 
 
@@ -196,36 +198,44 @@ def _spd_inverse(a, diagonal_only):
     diag = diagonal(a)
     scale = np.sqrt(np.maximum(diag, 1e-300))
     scaled = a / scale[:, None, :] / scale[None, :, :]
+    inverse = np.zeros((f, f, n))
     if f <= UNROLLED_MAX:
-        low, elements, regular = _cholesky(scaled)
+        low, _, positive = _cholesky(scaled)
         for j in range(f):
-            regular &= low[j, j] ** 2 > RCOND
+            positive &= low[j, j] ** 2 > RCOND
         inv = _triangular_inverse(low, f)
-        inverse = np.empty((f, f, n))
         for i in range(f):
             for j in range(i if diagonal_only else 0, i + 1):
                 total = inv[i, i] * inv[i, j]
                 for k in range(i + 1, f):
                     total = total + inv[k, i] * inv[k, j]
                 inverse[i, j] = inverse[j, i] = total
-        if not regular.all():
-            # Not positive definite: LAPACK's general inverse, for what it is worth.
-            bad = ~regular
-            stack = np.stack([np.stack([elements[i, j][bad] for j in range(f)]) for i in range(f)])
-            inverse[..., bad] = _general_inverse(_to_stack(stack)).transpose(1, 2, 0)
     else:
-        stack = _to_stack(scaled)
-        regular = np.linalg.eigvalsh(stack).min(axis=1) > RCOND
-        inverse = _general_inverse(stack).transpose(1, 2, 0)
-    regular &= np.all(diag > 0, axis=0)
+        positive = np.zeros(n, dtype=bool)
+    undetermined = ~(diagonal(inverse) <= 1 / RCOND)
+    if not positive.all():
+        bad = ~positive
+        pseudo, null = _pseudo_inverse(_to_stack(scaled[..., bad]))
+        inverse[..., bad] = pseudo.transpose(1, 2, 0)
+        undetermined[:, bad] = null.T
+    undetermined |= ~(diag > 0)
     if diagonal_only:
-        return diagonal(inverse) / scale**2, regular
-    return inverse / scale[:, None, :] / scale[None, :, :], regular
+        return diagonal(inverse) / scale**2, undetermined
+    return inverse / scale[:, None, :] / scale[None, :, :], undetermined
 
 
-def _general_inverse(stack):
-    """Inverses of ``(N, F, F)`` matrices; pseudo-inverses if any is singular."""
-    try:
-        return np.linalg.inv(stack)
-    except np.linalg.LinAlgError:
-        return np.linalg.pinv(stack)
+#: A parameter with more than this weight in a null eigenvector is undetermined.
+NULL_WEIGHT = 1e-4
+
+
+def _pseudo_inverse(stack):
+    """
+    Pseudo-inverses of ``(N, F, F)`` symmetric matrices over their eigenvectors with
+    eigenvalues of at least `RCOND`, and the parameters ``(N, F)`` the others touch.
+    """
+    values, vectors = np.linalg.eigh(stack)
+    null = ~(values >= RCOND)
+    reciprocal = np.where(null, 0.0, 1.0 / np.where(null, 1.0, values))
+    pseudo = (vectors * reciprocal[:, None, :]) @ vectors.transpose(0, 2, 1)
+    weight = np.einsum("nik,nk->ni", vectors**2, null.astype(float))
+    return pseudo, weight > NULL_WEIGHT

@@ -20,7 +20,9 @@ class FitFlag(IntFlag):
     NO_SIGNAL
         The valid pixels are all equal (e.g. all zero): not fitted.
     SINGULAR
-        The normal matrix is singular at the solution: uncertainties are unreliable.
+        The data do not determine some parameters at the solution (e.g. two components
+        that have merged, or a line that has vanished): those have no uncertainty (NaN);
+        the others' come from the determined part of the covariance.
     AT_BOUND
         A free parameter ended on one of its bounds (informative).
     """

@@ -529,13 +529,16 @@ def finish(problem, rows):
     else:
         cost, amat = p.cost[index], p.amat[..., index]
     red = cost / np.maximum(p.n_valid[index] - p.n_free, 1)
-    cov, regular = spd_inverse(amat, diagonal_only=constraints.trivial)
+    cov, undetermined = spd_inverse(amat, diagonal_only=constraints.trivial)
     if not constraints.trivial:
         cov = np.einsum("jk,kln,jl->jn", constraints.matrix, cov, constraints.matrix)
+        # A parameter tied to an undetermined one is undetermined too.
+        undetermined = (constraints.matrix != 0).astype(np.float64) @ undetermined.astype(np.float64) > 0
     var = cov if p.absolute_sigma else cov * red
-    singular = ~regular | ~np.all(np.isfinite(var), axis=0)
+    # No uncertainty for what the data do not determine.
     with np.errstate(invalid="ignore"):
-        err = np.sqrt(np.where(var >= 0, var, np.nan))
+        err = np.sqrt(np.where((var >= 0) & ~undetermined, var, np.nan))
+    singular = np.any(undetermined, axis=0) | ~np.all(np.isfinite(var), axis=0)
     err[constraints.fixed_mask] = 0.0
     q, lo, hi = p.q[:, index], p.lo[:, index], p.hi[:, index]
     status = np.zeros(index.size, dtype=np.int32)

@@ -41,7 +41,8 @@ class FitResult:
         background is expanded).
     values, errors : numpy.ndarray
         Best values and 1-sigma uncertainties, shape ``(*shape, P)``; NaN where a spectrum
-        was not fitted; 0 uncertainty for fixed parameters.
+        was not fitted, NaN uncertainty for a parameter the data do not determine
+        (flag ``SINGULAR``), 0 for fixed parameters.
     chi2 : numpy.ndarray
         Reduced chi-square per spectrum, shape ``shape``.
     flags : numpy.ndarray

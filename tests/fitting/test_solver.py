@@ -282,6 +282,12 @@ def test_degenerate_components_flagged_singular():
     start[:, [1, 4]] *= 0.5
     result = fit_lines(data, X_FUV, components=["gaussian"] * 2, init_vals=start)
     assert np.all(result.flags & FitFlag.SINGULAR)
+    # The background is determined; how the line splits in two is not: no error for it.
+    assert np.all(np.isfinite(result.errors[:, 0]))
+    assert np.all(np.isnan(result.errors[:, [1, 4]]))
+    # The background is determined; how the line splits into two is not (no error).
+    assert np.all(np.isfinite(result.errors[:, 0]))
+    assert np.all(np.isnan(result.errors[:, [1, 4]]))
     # A regular fit is not flagged.
     assert not np.any(fit_lines(data, X_FUV).flags & FitFlag.SINGULAR)
 
