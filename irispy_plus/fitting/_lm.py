@@ -10,7 +10,8 @@ many batches finish together in full-sized batches; `finish` computes the covari
 reduced chi-square and flags. The data are wavelength-major ``(M, N)`` and the state
 parameter-major (``(F, N)``, ``(F, F, N)``), so every operation runs over long rows of
 spectra. Each spectrum's arithmetic is its own: neither batching nor pausing changes a
-result, to the last bit.
+result, to the last bit for up to ten free parameters (above, the batched matrix
+products of the normal equations may round differently in the last bit).
 
 Bounds are kept by projection, with an active set: a parameter at a bound whose
 gradient points outwards takes no step. Tied parameters are linear functions of free
