@@ -22,7 +22,7 @@ from pathlib import Path
 import asdf
 import numpy as np
 
-from irispy_plus.asdf.converters._arrays import DROP_DATA
+from irispy_plus.asdf.converters._arrays import DROP_DATA, SPILL_DIR
 from irispy_plus.asdf.converters._prepare import prepare
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
 from irispy_plus.utils.logger import log
@@ -181,6 +181,16 @@ def _file_mode(path):
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def _spilling_beside(path):
+    """Large lazy arrays are computed into temporary files in ``path``'s folder meanwhile."""
+    token = SPILL_DIR.set(str(Path(path).parent))
+    try:
+        yield
+    finally:
+        SPILL_DIR.reset(token)
 
 
 def _fsync_directory(directory):
@@ -400,8 +410,10 @@ def save(obj, filename=None, out_dir=None, only_poi=False, force=False):
     Cubes (`~irispy_plus.cubes.IRISSpectrogramCube`, `~irispy_plus.cubes.IRISSJICube`),
     sequences and collections of them, observations, fit results, points of interest
     (a quick-look viewer is saved as the list of its points), search results, and lists
-    or dicts of these can be saved. Lazily read data are computed while writing. The
-    write is atomic: a failure part way leaves any existing file untouched.
+    or dicts of these can be saved. Lazily read data are computed while writing; arrays
+    over 256 MiB block by block into a temporary file beside the output, so a cube of
+    any size is saved without holding it in memory. The write is atomic: a failure part
+    way leaves any existing file untouched.
 
     Parameters
     ----------
@@ -455,7 +467,8 @@ def save(obj, filename=None, out_dir=None, only_poi=False, force=False):
         return None
     token = DROP_DATA.set(bool(only_poi))
     try:
-        _write_tree(path, {OBJECT_KEY: prepare(obj)})
+        with _spilling_beside(path):
+            _write_tree(path, {OBJECT_KEY: prepare(obj)})
     finally:
         DROP_DATA.reset(token)
     log.info("Saved %s to %s", type(obj).__name__, path)
@@ -570,7 +583,8 @@ def save_vars(filename, *, out_dir=None, force=False, verbose=True, **variables)
     path = _target_path(None, filename, out_dir, only_poi=False)
     if not _may_write(path, force):
         return None
-    _write_tree(path, {VARIABLES_KEY: prepare(dict(variables))})
+    with _spilling_beside(path):
+        _write_tree(path, {VARIABLES_KEY: prepare(dict(variables))})
     if verbose:
         _print_variables(f"Saved {len(variables)} variables to {path}:", variables)
     return path

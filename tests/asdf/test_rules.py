@@ -271,3 +271,59 @@ def test_object_and_variables_files_are_told_apart(tmp_path):
     with pytest.raises(IrispyPlusFileError, match="save"):
         load_vars(obj)
     assert load(obj) == {"a": 1}
+
+
+def test_large_lazy_arrays_are_computed_into_a_file_beside_the_output(tmp_path, monkeypatch, si_iv):
+    """Lazy arrays above SPILL_BYTES go through a memory-mapped file, not memory."""
+    from irispy_plus.asdf.converters import _arrays
+
+    spilled = []
+    original = _arrays._spill
+
+    def spill(array):
+        out = original(array)
+        spilled.append((type(out.base), _arrays.SPILL_DIR.get()))
+        return out
+
+    monkeypatch.setattr(_arrays, "SPILL_BYTES", 0)
+    monkeypatch.setattr(_arrays, "_spill", spill)
+    assert si_iv.is_lazy
+    loaded = load(save(si_iv, tmp_path / "cube"))
+    np.testing.assert_array_equal(np.asarray(loaded.data), np.asarray(si_iv.data))
+    np.testing.assert_array_equal(np.asarray(loaded.mask), np.asarray(si_iv.mask))
+    lazy_variable = si_iv.data[:, :, 3]
+    path = save_vars(tmp_path / "vars", image=lazy_variable, verbose=False)
+    np.testing.assert_array_equal(load_vars(path, verbose=False)["image"], np.asarray(lazy_variable))
+    assert spilled
+    assert all(kind is np.memmap and folder == str(tmp_path) for kind, folder in spilled)
+    # The temporary files had no name and are gone.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cube.asdf", "vars.asdf"]
+
+
+def test_no_room_to_compute_a_large_lazy_array(tmp_path):
+    """Space for the temporary file is reserved first: a clear error, the old file kept."""
+    path = save_vars(tmp_path / "old", a=np.arange(5), verbose=False)
+    before = path.read_bytes()
+    script = textwrap.dedent(
+        f"""
+        import resource, signal
+        import dask.array as da
+        from irispy_plus.asdf import save_vars
+        from irispy_plus.asdf.converters import _arrays
+        from irispy_plus.utils.exceptions import IrispyPlusFileError
+        _arrays.SPILL_BYTES = 0
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+        try:
+            save_vars({str(path)!r}, big=da.ones((1000, 1000), chunks=100), force=True, verbose=False)
+        except IrispyPlusFileError as error:
+            print("ERROR", error)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "ERROR Cannot compute a 8 MiB lazy array for writing in" in out.stdout
+    assert "Free some space" in out.stdout
+    assert path.read_bytes() == before
+    assert _only(path)

@@ -1,19 +1,35 @@
 """
 How the converters write and read the arrays of cubes.
 
-Lazy (dask) arrays are computed when written. Read arrays stay in the file: with the
-file memory-mapped they are wrapped, without a copy, in dask arrays, as the IRIS
-readers give them, so slicing or computing reads only what is needed.
+Lazy (dask) arrays are computed when written: small ones in memory, large ones block by
+block into an unnamed temporary file beside the output, memory-mapped, which asdf then
+copies into the output. Memory stays bounded whatever the size of the cube (the kernel
+may evict the file's pages), and the temporary file vanishes when the array does.
+
+Read arrays stay in the file: with the file memory-mapped they are wrapped, without a
+copy, in dask arrays, as the IRIS readers give them, so slicing or computing reads only
+what is needed.
 """
 
 import contextvars
+import os
+import tempfile
 
 import numpy as np
 
-__all__ = ["DROP_DATA", "lazy", "to_numpy"]
+from irispy_plus.utils.exceptions import IrispyPlusFileError
+
+__all__ = ["DROP_DATA", "SPILL_BYTES", "SPILL_DIR", "lazy", "to_numpy"]
 
 #: Set by ``save(..., only_poi=True)``: the cube converters leave the data out.
 DROP_DATA = contextvars.ContextVar("irispy_plus_asdf_drop_data", default=False)
+
+#: Set by `save` and `save_vars`: where large lazy arrays are computed to (the output's
+#: folder; the system's temporary folder if not set).
+SPILL_DIR = contextvars.ContextVar("irispy_plus_asdf_spill_dir", default=None)
+
+#: Lazy arrays larger than this (bytes) are computed into a temporary file, not memory.
+SPILL_BYTES = 256 * 2**20
 
 _CHUNK_BYTES = 64 * 2**20
 
@@ -24,7 +40,32 @@ def to_numpy(array):
     """
     if array is None or isinstance(array, bool | np.bool_):
         return None if array is None else bool(array)
+    if hasattr(array, "dask") and array.nbytes > SPILL_BYTES:
+        return _spill(array)
     return np.asarray(array)
+
+
+def _spill(array):
+    """
+    The lazy ``array`` computed block by block into a memory-mapped, unnamed temporary
+    file (its space reserved first: a full disk is an error, not a crash).
+    """
+    import dask.array as da
+
+    folder = SPILL_DIR.get()
+    with tempfile.TemporaryFile(prefix=".irispy-plus-", dir=folder) as handle:
+        try:
+            os.posix_fallocate(handle.fileno(), 0, max(int(array.nbytes), 1))
+        except OSError as error:
+            msg = (
+                f"Cannot compute a {array.nbytes / 2**20:,.0f} MiB lazy array for writing in "
+                f"{folder or tempfile.gettempdir()}: {error}. Free some space there, or save "
+                "a smaller part (slice the cube first)."
+            )
+            raise IrispyPlusFileError(msg) from error
+        out = np.memmap(handle, dtype=array.dtype, mode="r+", shape=array.shape)
+    da.store(array, out, lock=False)
+    return out.view(np.ndarray)  # (asdf writes plain ndarrays; the view keeps the map)
 
 
 class _FileArray:

@@ -5,13 +5,12 @@ Make values ready for ASDF without losing anything the standard tags would drop.
   standard unit tag writes ``DN_IRIS_FUV`` as ``4photon``).
 - Times in a string format are written to the nanosecond (the standard time tag writes
   the strings at the Time's own ``precision``, milliseconds by default).
-- Lazy (dask) arrays are computed.
+- Lazy (dask) arrays are computed (large ones into a temporary file, see `to_numpy`).
 
 Dicts, lists, tuples and tables are copied, never changed in place.
 """
 
-import numpy as np
-
+from irispy_plus.asdf.converters._arrays import to_numpy
 from irispy_plus.asdf.converters._units import IRISQuantity, IRISUnit, has_iris_unit
 
 __all__ = ["precise_time", "precise_time_coordinate", "prepare"]
@@ -72,7 +71,7 @@ def prepare(value):  # noqa: PLR0911 - one return per kind of value reads best
     from astropy.time import Time
 
     if hasattr(value, "dask") and hasattr(value, "compute"):
-        return np.asarray(value)
+        return to_numpy(value)
     if isinstance(value, u.UnitBase):
         return IRISUnit(value) if has_iris_unit(value) else value
     if type(value) is u.Quantity:
