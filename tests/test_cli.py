@@ -54,3 +54,41 @@ def test_info_of_a_file_that_is_not_iris(tmp_path, capsys):
 def test_unknown_command_exits_with_usage():
     with pytest.raises(SystemExit):
         main(["frobnicate"])
+
+
+def test_fit_saves_the_result_and_draws_its_maps(tmp_path, capsys):
+    from irispy_plus.asdf import load
+    from irispy_plus.fitting import FitResult
+
+    assert main(["fit", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Si IV 1403: fitted 872 spectra" in out
+    assert "Doppler velocity: median" in out
+    (saved,) = tmp_path.glob("fit_Si_IV_1403_*.asdf")
+    result = load(saved)
+    assert isinstance(result, FitResult)
+    assert result.shape == (8, 109)
+    for name in ("intensity_Si_IV_1403.png", "velocity_Si_IV_1403.png"):
+        image = imread(tmp_path / name)
+        assert np.ptp(image[..., :3]) > 0.5  # not a blank figure
+
+
+def test_fit_mg_ii_and_any_line(tmp_path, capsys):
+    assert (
+        main(["fit", "--window", "Mg II k 2796", "--components", "4", "--out", str(tmp_path), "--no-save"])
+        == 0
+    )
+    assert "Mg II k 2796: fitted 872 spectra" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.asdf"))
+    # A window without a preset needs the line's rest wavelength.
+    assert main(["fit", "--window", "C II 1336", "--out", str(tmp_path)]) == 1
+    assert "--rest" in capsys.readouterr().err
+    assert main(["fit", "--window", "C II 1336", "--rest", "1335.708", "--out", str(tmp_path)]) == 0
+    assert "C II 1336: fitted 872 spectra" in capsys.readouterr().out
+
+
+def test_fit_refuses_a_model_the_line_does_not_take(tmp_path, capsys):
+    assert main(["fit", "--components", "4", "--out", str(tmp_path)]) == 1
+    assert "Si IV is fitted with 1, 2 or 3 Gaussians" in capsys.readouterr().err
+    assert main(["fit", str(sample.SJI_1400), "--out", str(tmp_path)]) == 1
+    assert "slit-jaw images only" in capsys.readouterr().err

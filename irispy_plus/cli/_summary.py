@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from irispy_plus.cubes import IRISObservation, IRISRasterSequence, IRISSJICube, RasterCollection
+from irispy_plus.cli._common import choose_window, split_observation
+from irispy_plus.cubes import IRISRasterSequence
 from irispy_plus.io import file_summary, read_files
 from irispy_plus.io._sources import expand_sources
-from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["add_parser", "run_summary"]
 
@@ -33,25 +33,6 @@ def add_parser(subparsers):
     parser.add_argument("--out", default="irispy-plus-output", help="folder for the figures")
     parser.add_argument("--window", default=None, help="spectral window label, e.g. 'Si IV 1403'")
     parser.set_defaults(func=run_summary)
-
-
-def _split(observation):
-    if isinstance(observation, IRISObservation):
-        return observation.raster, [observation[key] for key in observation if key != "raster"]
-    if isinstance(observation, RasterCollection):
-        return observation, []
-    if isinstance(observation, IRISSJICube):
-        return None, [observation]
-    return None, list(observation.values())
-
-
-def _choose_window(rasters, requested):
-    if requested is not None:
-        if requested not in rasters:
-            msg = f"No window {requested!r}; the windows are {', '.join(map(repr, rasters))}."
-            raise IrispyPlusError(msg)
-        return requested
-    return next((label for label in _PREFERRED_WINDOWS if label in rasters), next(iter(rasters)))
 
 
 def _clip_levels(values):
@@ -114,11 +95,11 @@ def run_summary(args):
     for path in expand_sources(sources):
         print(file_summary(path))
         print()
-    rasters, slit_jaws = _split(read_files(sources))
+    rasters, slit_jaws = split_observation(read_files(sources))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if rasters is not None:
-        label = _choose_window(rasters, args.window)
+        label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
         cube = rasters[label]
         if isinstance(cube, IRISRasterSequence):
             cube = cube.data[0]

@@ -1,0 +1,170 @@
+"""
+``irispy-plus fit``: fit a line in every spectrum of a raster window, save the result and
+draw its maps.
+"""
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from irispy_plus.cli._common import choose_window, split_observation
+from irispy_plus.utils.exceptions import IrispyPlusError
+
+__all__ = ["add_parser", "run_fit"]
+
+_PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "Mg II k 2796", "C II 1336")
+_GENERIC_HALF_RANGE = 0.5  # Å on each side of --rest, by default
+
+
+def add_parser(subparsers):
+    """
+    Add the ``fit`` sub-command.
+    """
+    parser = subparsers.add_parser(
+        "fit",
+        help="fit a line in every spectrum of a raster window; save the result and its maps",
+        description=(
+            "Fit a line in every spectrum of one raster window (the bundled sample when no files "
+            "are given): Si IV with one to three Gaussians or a Lorentzian, Mg II k and h with "
+            "four, five or seven Gaussians, any other line with --rest. Prints a summary, saves "
+            "the fit result as ASDF and draws intensity and Doppler velocity maps to PNG."
+        ),
+    )
+    parser.add_argument(
+        "files", nargs="*", help="raster files or folders (default: the bundled sample raster)"
+    )
+    parser.add_argument("--window", default=None, help="spectral window label, e.g. 'Si IV 1403'")
+    parser.add_argument(
+        "--components",
+        type=int,
+        default=None,
+        help="Gaussian components: 1-3 for Si IV and other lines, 4, 5 or 7 for Mg II (default 1 and 7)",
+    )
+    parser.add_argument("--lorentz", action="store_true", help="one Lorentzian instead of Gaussians")
+    parser.add_argument(
+        "--rest", type=float, default=None, help="rest wavelength (Å) of the line, if not Si IV or Mg II"
+    )
+    parser.add_argument("--wl-range", type=float, nargs=2, metavar=("MIN", "MAX"), help="fitted range (Å)")
+    parser.add_argument("--out", default="irispy-plus-output", help="folder for the result and the maps")
+    parser.add_argument("--no-save", action="store_true", help="do not save the fit result")
+    parser.set_defaults(func=run_fit)
+
+
+def _fitter(label, args):
+    """The preset for ``label`` and its options, from the command's arguments."""
+    from irispy_plus.fitting import fit_gen, fit_mgii, fit_siiv
+
+    n = args.components
+    options = {"plot": False, "progress": None}
+    if args.wl_range is not None:
+        options["wl_range"] = list(args.wl_range)
+    if label.startswith("Si IV"):
+        if n not in (None, 1, 2, 3) or (args.lorentz and n not in (None, 1)):
+            msg = f"--components {n}: Si IV is fitted with 1, 2 or 3 Gaussians, or one Lorentzian."
+            raise IrispyPlusError(msg)
+        return fit_siiv, {**options, "two": n == 2, "three": n == 3, "lorentz": args.lorentz}
+    if label.startswith("Mg II k"):
+        if n not in (None, 4, 5, 7) or args.lorentz:
+            msg = f"--components {n}: Mg II k and h are fitted with 4, 5 or 7 Gaussians."
+            raise IrispyPlusError(msg)
+        return fit_mgii, {**options, "four": n == 4, "five": n == 5}
+    if args.rest is None:
+        msg = (
+            f"Which line of {label!r}? Give its rest wavelength with --rest (Å); "
+            "irispy_plus.physics.lines_in_window lists the window's lines."
+        )
+        raise IrispyPlusError(msg)
+    if n not in (None, 1, 2, 3) or (args.lorentz and n not in (None, 1)):
+        msg = f"--components {n}: a line is fitted with 1, 2 or 3 Gaussians, or one Lorentzian."
+        raise IrispyPlusError(msg)
+    options.setdefault("wl_range", [args.rest - _GENERIC_HALF_RANGE, args.rest + _GENERIC_HALF_RANGE])
+    return fit_gen, {**options, "rest_wavelength": args.rest, "n_components": n or 1, "lorentz": args.lorentz}
+
+
+def _describe(label, result, seconds):
+    n_spectra = int(np.prod(result.shape))
+    converged = int(np.count_nonzero(result.converged))
+    lines = [f"{label}: fitted {n_spectra} spectra in {seconds:.2f} s, {converged} converged"]
+    good = np.asarray(result.converged)
+    if good.any():
+        velocity = np.asarray(result.doppler_velocity().data)[good]
+        width = np.asarray(result.line_width(fwhm=True, velocity=True).data)[good]
+        low, mid, high = np.nanpercentile(velocity, [25, 50, 75])
+        lines.append(f"  Doppler velocity: median {mid:.2f} km/s (quartiles {low:.2f} to {high:.2f})")
+        lines.append(f"  line width (FWHM): median {np.nanmedian(width):.2f} km/s")
+    return "\n".join(lines)
+
+
+def _map_figure(cube, title, label, path):
+    """A map of ``cube`` (steps along x, the slit along y) on world axes, to ``path``."""
+    import matplotlib.pyplot as plt
+
+    values = np.asarray(cube.data, dtype=float)
+    finite = values[np.isfinite(values)]
+    velocity = "velocity" in title
+    if finite.size == 0:
+        low, high = 0.0, 1.0
+    elif velocity:
+        high = float(np.percentile(np.abs(finite), 95)) or 1.0
+        low = -high
+    else:
+        low, high = np.percentile(finite, [2, 98])
+    figure = plt.figure(figsize=(7, 6))
+    axes = figure.add_subplot(projection=cube.wcs, slices=("y", "x"))
+    shown = axes.imshow(
+        values.T,
+        origin="lower",
+        aspect="auto",
+        vmin=low,
+        vmax=high,
+        cmap="RdBu_r" if velocity else "gist_heat",
+    )
+    figure.colorbar(shown, ax=axes, label=f"{title} [{cube.unit}]")
+    axes.set_title(f"{label}: {title}")
+    axes.coords[0].set_axislabel("Helioprojective longitude (Solar-X)")
+    axes.coords[1].set_axislabel("Helioprojective latitude (Solar-Y)")
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def run_fit(args):
+    """
+    Run ``irispy-plus fit``.
+    """
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    from irispy_plus.asdf import save
+    from irispy_plus.data import sample
+    from irispy_plus.io import read_files
+    from irispy_plus.io._sources import expand_sources
+
+    files = args.files or [sample.RASTER]
+    rasters, _ = split_observation(read_files(files))
+    if rasters is None:
+        msg = "fit needs raster files (spectra); these hold slit-jaw images only."
+        raise IrispyPlusError(msg)
+    label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
+    fitter, options = _fitter(label, args)
+    cube = rasters[label]
+    start = time.perf_counter()
+    result = fitter(cube, **options)
+    seconds = time.perf_counter() - start
+    results = result if isinstance(result, list) else [result]
+    for index, one in enumerate(results):
+        name = label if len(results) == 1 else f"{label} (raster {index})"
+        print(_describe(name, one, seconds / len(results)))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(expand_sources(files)[0]).name.split(".")[0]
+    slug = label.replace(" ", "_")
+    if not args.no_save:
+        saved = save(result, out / f"fit_{slug}_{stem}.asdf", force=True)
+        print(f"Saved the fit result to {saved.resolve()}")
+    first = results[0]
+    for title, cube_map in (("intensity", first.intensity()), ("Doppler velocity", first.doppler_velocity())):
+        path = out / f"{title.split()[-1].lower()}_{slug}.png"
+        _map_figure(cube_map, title, label, path)
+        print(f"Wrote the {title} map to {path.resolve()}")
+    return 0
