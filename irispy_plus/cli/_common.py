@@ -5,7 +5,7 @@ What several sub-commands share: splitting what was read, choosing a window.
 from irispy_plus.cubes import IRISObservation, IRISSJICube, RasterCollection
 from irispy_plus.utils.exceptions import IrispyPlusError
 
-__all__ = ["choose_window", "split_observation"]
+__all__ = ["choose_window", "save_raster_map", "split_observation"]
 
 
 def split_observation(observation):
@@ -33,3 +33,21 @@ def choose_window(rasters, requested, preferred):
             raise IrispyPlusError(msg)
         return requested
     return next((label for label in preferred if label in rasters), next(iter(rasters)))
+
+
+def save_raster_map(image_cube, values, path, *, title, cmap, limits, label):
+    """
+    Draw ``values``, a map of a raster (steps along x, the slit along y), on the world
+    axes of ``image_cube``, with a colour bar ``label``; write it to ``path``.
+    """
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(7, 6))
+    axes = figure.add_subplot(projection=image_cube.wcs, slices=("y", "x"))
+    shown = axes.imshow(values.T, origin="lower", cmap=cmap, vmin=limits[0], vmax=limits[1], aspect="auto")
+    axes.set_title(title)
+    axes.coords[0].set_axislabel("Helioprojective longitude (Solar-X)")
+    axes.coords[1].set_axislabel("Helioprojective latitude (Solar-Y)")
+    figure.colorbar(shown, ax=axes, label=label)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from irispy_plus.cli._common import choose_window, split_observation
+from irispy_plus.cli._common import choose_window, save_raster_map, split_observation
 from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["add_parser", "run_fit"]
@@ -97,35 +97,26 @@ def _describe(label, result, seconds):
 
 
 def _map_figure(cube, title, label, path):
-    """A map of ``cube`` (steps along x, the slit along y) on world axes, to ``path``."""
-    import matplotlib.pyplot as plt
-
+    """A map of ``cube`` on world axes, to ``path`` (velocities on a scale about 0)."""
     values = np.asarray(cube.data, dtype=float)
     finite = values[np.isfinite(values)]
     velocity = "velocity" in title
     if finite.size == 0:
-        low, high = 0.0, 1.0
+        limits = (0.0, 1.0)
     elif velocity:
         high = float(np.percentile(np.abs(finite), 95)) or 1.0
-        low = -high
+        limits = (-high, high)
     else:
-        low, high = np.percentile(finite, [2, 98])
-    figure = plt.figure(figsize=(7, 6))
-    axes = figure.add_subplot(projection=cube.wcs, slices=("y", "x"))
-    shown = axes.imshow(
-        values.T,
-        origin="lower",
-        aspect="auto",
-        vmin=low,
-        vmax=high,
+        limits = tuple(np.percentile(finite, [2, 98]))
+    save_raster_map(
+        cube,
+        values,
+        path,
+        title=f"{label}: {title}",
         cmap="RdBu_r" if velocity else "gist_heat",
+        limits=limits,
+        label=f"{title} [{cube.unit}]",
     )
-    figure.colorbar(shown, ax=axes, label=f"{title} [{cube.unit}]")
-    axes.set_title(f"{label}: {title}")
-    axes.coords[0].set_axislabel("Helioprojective longitude (Solar-X)")
-    axes.coords[1].set_axislabel("Helioprojective latitude (Solar-Y)")
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
 
 
 def run_fit(args):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from irispy_plus.cli._common import choose_window, split_observation
+from irispy_plus.cli._common import choose_window, save_raster_map, split_observation
 from irispy_plus.cubes import IRISRasterSequence
 from irispy_plus.io import file_summary, read_files
 from irispy_plus.io._sources import expand_sources
@@ -44,24 +44,21 @@ def _clip_levels(values):
 
 
 def _spectroheliogram_figure(cube, path):
-    import matplotlib.pyplot as plt
-
     values = np.ma.masked_array(np.asarray(cube.data), mask=np.asarray(cube.mask))
     spectrum = values.mean(axis=(0, 1))
     peak = int(np.ma.argmax(spectrum)) if spectrum.count() else cube.shape[2] // 2
     image_cube = cube[:, :, peak]
     image = np.where(np.asarray(image_cube.mask), np.nan, np.asarray(image_cube.data))
     wavelength = cube.spectral_axis[peak].to_value("Angstrom")
-    figure = plt.figure(figsize=(7, 6))
-    axes = figure.add_subplot(projection=image_cube.wcs, slices=("y", "x"))
-    vmin, vmax = _clip_levels(image)
-    shown = axes.imshow(image.T, origin="lower", cmap="gist_heat", vmin=vmin, vmax=vmax, aspect="auto")
-    axes.set_title(f"{cube.meta.spectral_window} at {wavelength:.3f} Å\n{cube.meta.date_reference.isot}")
-    axes.coords[0].set_axislabel("Helioprojective longitude (Solar-X)")
-    axes.coords[1].set_axislabel("Helioprojective latitude (Solar-Y)")
-    figure.colorbar(shown, ax=axes, label=f"{cube.unit}")
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    save_raster_map(
+        image_cube,
+        image,
+        path,
+        title=f"{cube.meta.spectral_window} at {wavelength:.3f} Å\n{cube.meta.date_reference.isot}",
+        cmap="gist_heat",
+        limits=_clip_levels(image),
+        label=f"{cube.unit}",
+    )
     return wavelength
 
 
