@@ -163,7 +163,7 @@ def solve(
         parts = run(partial(finish, problem), row_batches)
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.shutdown(cancel_futures=True)  # no queued batch starts after an error
     return tuple(np.concatenate([part[i] for part in parts]) for i in range(5))
 
 

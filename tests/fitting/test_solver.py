@@ -322,3 +322,26 @@ def test_mg_ii_five_gaussians_at_nuv_sampling():
     ok = result.converged
     pulls = (result.values[ok] - truth[ok]) / result.errors[ok]
     assert np.all(np.abs(np.median(pulls, axis=0)) < 0.5)
+
+
+def test_an_error_stops_the_queued_batches():
+    """An error (or Ctrl-C) in one batch does not wait for the fit's other batches."""
+    from irispy_plus.fitting._constraints import Constraints
+    from irispy_plus.fitting._solver import solve
+
+    truth = random_gaussians(2000, seed=24)
+    data = synthetic_spectra(truth, X_FUV, seed=25)[0]
+    calls = []
+
+    def progress(count):
+        calls.append(count)
+        raise RuntimeError("stop")
+
+    model = LineModel()
+    with pytest.raises(RuntimeError, match="stop"):
+        solve(
+            model, X_FUV - REST, data, None, truth - [0, 0, REST, 0],
+            lower=np.full(4, -np.inf), upper=np.full(4, np.inf),
+            constraints=Constraints(model.parameter_names), chunk_size=20, n_threads=2, progress=progress,
+        )  # fmt: skip
+    assert len(calls) < 10  # of 100 batches
