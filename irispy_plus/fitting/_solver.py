@@ -16,12 +16,10 @@ from functools import partial
 
 import numpy as np
 
-from irispy_plus.fitting._constraints import Constraints
-from irispy_plus.fitting._flags import FAILED, FitFlag
 from irispy_plus.fitting._lm import Problem, State, finish, iterate, start_batch
 from irispy_plus.fitting._models import IrispyPlusFitError
 
-__all__ = ["FAILED", "Constraints", "FitFlag", "solve"]
+__all__ = ["solve"]
 
 #: The fewest stragglers worth a thread of their own.
 _MIN_THREAD_BATCH = 1024
