@@ -4,6 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import OptimizeWarning, curve_fit
 
 from irispy_plus.fitting import FitFlag, IrispyPlusFitError, LineModel, fit_lines
@@ -345,3 +347,20 @@ def test_an_error_stops_the_queued_batches():
             constraints=Constraints(model.parameter_names), chunk_size=20, n_threads=2, progress=progress,
         )  # fmt: skip
     assert len(calls) < 10  # of 100 batches
+
+
+@settings(max_examples=12, deadline=None, database=None)
+@given(chunk_size=st.integers(4, 150), n_threads=st.sampled_from([1, 2]), seed=st.integers(0, 2**16))
+def test_any_batching_gives_the_same_bits(chunk_size, n_threads, seed):
+    """Whatever the batches and threads, and wherever pixels are missing."""
+    rng = np.random.default_rng(seed)
+    data = _BATCHING_DATA.copy()
+    data[rng.random(data.shape) < 0.01] = np.nan
+    whole = fit_lines(data, X_FUV, chunk_size=len(data), n_threads=1)
+    batched = fit_lines(data, X_FUV, chunk_size=chunk_size, n_threads=n_threads)
+    np.testing.assert_array_equal(whole.values, batched.values)
+    np.testing.assert_array_equal(whole.errors, batched.errors)
+    np.testing.assert_array_equal(whole.flags, batched.flags)
+
+
+_BATCHING_DATA = synthetic_spectra(random_gaussians(300, seed=26, amp=(3, 400)), X_FUV, seed=27)[0]
