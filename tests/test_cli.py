@@ -92,3 +92,13 @@ def test_fit_refuses_a_model_the_line_does_not_take(tmp_path, capsys):
     assert "Si IV is fitted with 1, 2 or 3 Gaussians" in capsys.readouterr().err
     assert main(["fit", str(sample.SJI_1400), "--out", str(tmp_path)]) == 1
     assert "slit-jaw images only" in capsys.readouterr().err
+
+
+def test_fit_corrects_for_the_observer_on_request(tmp_path, capsys):
+    medians = []
+    for extra in ([], ["--observer"]):
+        assert main(["fit", "--no-save", "--out", str(tmp_path), *extra]) == 0
+        line = next(x for x in capsys.readouterr().out.splitlines() if "Doppler velocity: median" in x)
+        medians.append(float(line.split("median")[1].split("km/s")[0]))
+    # The sample's OBS_VRIX is about +1.2 km/s: the corrected velocities are that much lower.
+    assert medians[1] - medians[0] == pytest.approx(-1.15, abs=0.3)

@@ -46,6 +46,11 @@ def add_parser(subparsers):
         "--rest", type=float, default=None, help="rest wavelength (Å) of the line, if not Si IV or Mg II"
     )
     parser.add_argument("--wl-range", type=float, nargs=2, metavar=("MIN", "MAX"), help="fitted range (Å)")
+    parser.add_argument(
+        "--observer",
+        action="store_true",
+        help="correct the Doppler velocities for the observer's radial velocity (OBS_VRIX, per exposure)",
+    )
     parser.add_argument("--out", default="irispy-plus-output", help="folder for the result and the maps")
     parser.add_argument("--no-save", action="store_true", help="do not save the fit result")
     parser.set_defaults(func=run_fit)
@@ -82,13 +87,13 @@ def _fitter(label, args):
     return fit_gen, {**options, "rest_wavelength": args.rest, "n_components": n or 1, "lorentz": args.lorentz}
 
 
-def _describe(label, result, seconds):
+def _describe(label, result, seconds, observer):
     n_spectra = int(np.prod(result.shape))
     converged = int(np.count_nonzero(result.converged))
     lines = [f"{label}: fitted {n_spectra} spectra in {seconds:.2f} s, {converged} converged"]
     good = np.asarray(result.converged)
     if good.any():
-        velocity = np.asarray(result.doppler_velocity().data)[good]
+        velocity = np.asarray(result.doppler_velocity(observer=observer).data)[good]
         width = np.asarray(result.line_width(fwhm=True, velocity=True).data)[good]
         low, mid, high = np.nanpercentile(velocity, [25, 50, 75])
         lines.append(f"  Doppler velocity: median {mid:.2f} km/s (quartiles {low:.2f} to {high:.2f})")
@@ -145,7 +150,7 @@ def run_fit(args):
     results = result if isinstance(result, list) else [result]
     for index, one in enumerate(results):
         name = label if len(results) == 1 else f"{label} (raster {index})"
-        print(_describe(name, one, seconds / len(results)))
+        print(_describe(name, one, seconds / len(results), args.observer))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(expand_sources(files)[0]).name.split(".")[0]
@@ -154,7 +159,8 @@ def run_fit(args):
         saved = save(result, out / f"fit_{slug}_{stem}.asdf", force=True)
         print(f"Saved the fit result to {saved.resolve()}")
     first = results[0]
-    for title, cube_map in (("intensity", first.intensity()), ("Doppler velocity", first.doppler_velocity())):
+    velocity = first.doppler_velocity(observer=args.observer)
+    for title, cube_map in (("intensity", first.intensity()), ("Doppler velocity", velocity)):
         path = out / f"{title.split()[-1].lower()}_{slug}.png"
         _map_figure(cube_map, title, label, path)
         print(f"Wrote the {title} map to {path.resolve()}")
