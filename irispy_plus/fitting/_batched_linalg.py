@@ -22,6 +22,9 @@ UNROLLED_MAX = 10
 #: undetermined (correlations within 1e-10 of 1), and its uncertainties are meaningless.
 RCOND = 1e-10
 
+#: A parameter with more than this weight in a null eigenvector is undetermined.
+NULL_WEIGHT = 1e-4
+
 
 def column_sums(a, b, scratch=None):
     """
@@ -222,10 +225,6 @@ def _spd_inverse(a, diagonal_only):
     if diagonal_only:
         return diagonal(inverse) / scale**2, undetermined
     return inverse / scale[:, None, :] / scale[None, :, :], undetermined
-
-
-#: A parameter with more than this weight in a null eigenvector is undetermined.
-NULL_WEIGHT = 1e-4
 
 
 def _pseudo_inverse(stack):
