@@ -56,6 +56,12 @@ def add_parser(subparsers):
     parser.set_defaults(func=run_fit)
 
 
+def _check_line_components(n, lorentz, what):
+    if n not in (None, 1, 2, 3) or (lorentz and n not in (None, 1)):
+        msg = f"--components {n}: {what} is fitted with 1, 2 or 3 Gaussians, or one Lorentzian."
+        raise IrispyPlusError(msg)
+
+
 def _fitter(label, args):
     """The preset for ``label`` and its options, from the command's arguments."""
     from irispy_plus.fitting import fit_gen, fit_mgii, fit_siiv
@@ -65,9 +71,7 @@ def _fitter(label, args):
     if args.wl_range is not None:
         options["wl_range"] = list(args.wl_range)
     if label.startswith("Si IV"):
-        if n not in (None, 1, 2, 3) or (args.lorentz and n not in (None, 1)):
-            msg = f"--components {n}: Si IV is fitted with 1, 2 or 3 Gaussians, or one Lorentzian."
-            raise IrispyPlusError(msg)
+        _check_line_components(n, args.lorentz, "Si IV")
         return fit_siiv, {**options, "two": n == 2, "three": n == 3, "lorentz": args.lorentz}
     if label.startswith("Mg II k"):
         if n not in (None, 4, 5, 7) or args.lorentz:
@@ -80,9 +84,7 @@ def _fitter(label, args):
             "irispy_plus.physics.lines_in_window lists the window's lines."
         )
         raise IrispyPlusError(msg)
-    if n not in (None, 1, 2, 3) or (args.lorentz and n not in (None, 1)):
-        msg = f"--components {n}: a line is fitted with 1, 2 or 3 Gaussians, or one Lorentzian."
-        raise IrispyPlusError(msg)
+    _check_line_components(n, args.lorentz, "a line")
     options.setdefault("wl_range", [args.rest - _GENERIC_HALF_RANGE, args.rest + _GENERIC_HALF_RANGE])
     return fit_gen, {**options, "rest_wavelength": args.rest, "n_components": n or 1, "lorentz": args.lorentz}
 

@@ -67,26 +67,13 @@ def _normal_equations(jac, weights, residual, constraints, *, ones_first=False, 
     """
     space = {} if workspace is None else workspace
     scratch = _carve(space, "product", residual.shape, residual.dtype)
-    if ones_first:
-        n_par, m, n = jac.shape
-        grad = _carve(space, "grad", (n_par, n), np.float64)
-        amat = _carve(space, "amat", (n_par, n_par, n), np.float64)
-        grad[0] = residual.sum(axis=0)
-        amat[0, 0] = m
-        for a in range(1, n_par):
-            grad[a] = column_sums(jac[a], residual, scratch)
-            amat[0, a] = amat[a, 0] = jac[a].sum(axis=0)
-            for b in range(a, n_par):
-                amat[a, b] = amat[b, a] = column_sums(jac[a], jac[b], scratch)
-        return amat, grad
     if weights is not None:
         jac *= weights
     wjac = jac if constraints.trivial else np.einsum("pmn,pf->fmn", jac, constraints.matrix)
-    n_free, _, n = wjac.shape
+    n_free, m, n = wjac.shape
     if n_free > UNROLLED_MAX:
         # Spectrum by spectrum, [J; r] J^T in one batched matrix product: the normal
         # matrix and, in its last row, the gradient.
-        m = residual.shape[0]
         stacked = _carve(space, "stacked", (n, n_free + 1, m), wjac.dtype)
         for a in range(n_free):  # (row by row: numpy transposes 2-D arrays faster)
             stacked[:, a] = wjac[a].T
@@ -97,7 +84,15 @@ def _normal_equations(jac, weights, residual, constraints, *, ones_first=False, 
         return amat, grad
     grad = _carve(space, "grad", (n_free, n), np.float64)
     amat = _carve(space, "amat", (n_free, n_free, n), np.float64)
-    for a in range(n_free):
+    first = 0
+    if ones_first:
+        # The first column is all ones (and not written): its products are plain sums.
+        grad[0] = residual.sum(axis=0)
+        amat[0, 0] = m
+        for a in range(1, n_free):
+            amat[0, a] = amat[a, 0] = wjac[a].sum(axis=0)
+        first = 1
+    for a in range(first, n_free):
         grad[a] = column_sums(wjac[a], residual, scratch)
         for b in range(a, n_free):
             amat[a, b] = amat[b, a] = column_sums(wjac[a], wjac[b], scratch)
@@ -121,21 +116,39 @@ def _weights(sigma, workspace, name, dtype):
         return np.divide(1, weights, out=weights)
 
 
-def _screen(yt, wt, mask, p0, n_free):
+def _valid_data(yt, wt, mask):
     """
-    Which spectra can be fitted; zero invalid pixels in place.
-
-    ``yt`` and ``wt`` are wavelength-major ``(M, N)``, ``p0`` parameter-major ``(P, N)``
-    (free parameters only). Returns the flags ``(N,)``, the number of valid pixels ``(N,)``,
-    the pixel weights (None when all are valid and unweighted) and the validity ``(M, N)``.
+    Which pixels of wavelength-major data ``yt`` ``(M, N)`` are usable: finite, not
+    masked, with a positive finite weight. Unusable ones are set to 0 in ``yt`` (in
+    place) and in the weights returned: ``wt`` itself, 0 and 1 when there were none, or
+    None when all pixels are usable and unweighted.
     """
-    m, n = yt.shape
     valid = np.isfinite(yt)
     if mask is not None:
         valid &= ~mask.T
     if wt is not None:
         with np.errstate(invalid="ignore"):
             valid &= np.isfinite(wt) & (wt > 0)
+    if not valid.all():
+        invalid = ~valid
+        yt[invalid] = 0
+        if wt is None:
+            wt = valid.astype(yt.dtype)
+        else:
+            wt[invalid] = 0
+    return valid, wt
+
+
+def _screen(yt, wt, mask, p0, n_free):
+    """
+    Which spectra can be fitted; unusable pixels zeroed (see `_valid_data`).
+
+    ``yt`` and ``wt`` are wavelength-major ``(M, N)``, ``p0`` parameter-major ``(P, N)``
+    (free parameters only). Returns the flags ``(N,)``, the number of valid pixels ``(N,)``
+    and the pixel weights (None when all are valid and unweighted).
+    """
+    m, n = yt.shape
+    valid, wt = _valid_data(yt, wt, mask)
     flags = np.zeros(n, dtype=np.int32)
     if valid.all():
         n_valid = np.full(n, m)
@@ -144,16 +157,10 @@ def _screen(yt, wt, mask, p0, n_free):
         n_valid = np.count_nonzero(valid, axis=0)
         ymax = np.max(yt, axis=0, where=valid, initial=-np.inf)
         ymin = np.min(yt, axis=0, where=valid, initial=np.inf)
-        invalid = ~valid
-        yt[invalid] = 0
-        if wt is None:
-            wt = valid.astype(yt.dtype)
-        else:
-            wt[invalid] = 0
     flags[n_valid <= n_free] |= FitFlag.NO_DATA
     flags[(flags == 0) & ~(ymax > ymin)] |= FitFlag.NO_SIGNAL
     flags[(flags == 0) & ~np.all(np.isfinite(p0), axis=0)] |= FitFlag.NO_SIGNAL
-    return flags, n_valid, wt, valid
+    return flags, n_valid, wt
 
 
 class Problem:
@@ -330,7 +337,7 @@ def start_batch(problem, rows):
     wt = None if p.sigma is None else _weights(p.sigma[rows], workspace, "w0", p.dtype)
     p0 = np.ascontiguousarray(p.initial_values(rows).T, dtype=np.float64)
     mask = None if p.mask is None else p.mask[rows]
-    flags, n_valid, wt, _ = _screen(yt, wt, mask, p0[constraints.free], p.n_free)
+    flags, n_valid, wt = _screen(yt, wt, mask, p0[constraints.free], p.n_free)
     p.flags[rows], p.n_valid[rows], p.start[:, rows] = flags, n_valid, p0
     idx = np.flatnonzero(flags == 0)
     if idx.size == 0:
@@ -479,15 +486,7 @@ def _final_normal_matrix(problem, index):
     p = problem
     y = np.array(p.y[index].T, dtype=np.float64)
     w = None if p.sigma is None else _weights(p.sigma[index], {}, "w", np.float64)
-    valid = np.isfinite(y)
-    if p.mask is not None:
-        valid &= ~p.mask[index].T
-    if w is not None:
-        with np.errstate(invalid="ignore"):
-            valid &= np.isfinite(w) & (w > 0)
-    if not valid.all():
-        y[~valid] = 0.0
-        w = valid.astype(np.float64) if w is None else np.where(valid, w, 0.0)
+    _, w = _valid_data(y, w, None if p.mask is None else p.mask[index])
     params = p.constraints.expand(p.q[:, index], p.start[:, index])
     model, jac = p.model.evaluate_with_jacobian(p.x, params)
     residual = y - model if w is None else w * (y - model)
