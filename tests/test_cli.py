@@ -83,6 +83,8 @@ def test_fit_mg_ii_and_any_line(tmp_path, capsys):
     # A window without a preset needs the line's rest wavelength.
     assert main(["fit", "--window", "C II 1336", "--out", str(tmp_path)]) == 1
     assert "--rest" in capsys.readouterr().err
+    assert main(["fit", "--window", "C II 1336", "--rest", "1500", "--out", str(tmp_path)]) == 1
+    assert "--rest 1500.0 Å is outside the C II 1336 window" in capsys.readouterr().err
     assert main(["fit", "--window", "C II 1336", "--rest", "1335.708", "--out", str(tmp_path)]) == 0
     assert "C II 1336: fitted 872 spectra" in capsys.readouterr().out
 

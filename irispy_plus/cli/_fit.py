@@ -62,6 +62,19 @@ def _check_line_components(n, lorentz, what):
         raise IrispyPlusError(msg)
 
 
+def _check_rest_in_window(rest, cube, label):
+    from irispy_plus.cubes import IRISRasterSequence
+
+    first = cube.data[0] if isinstance(cube, IRISRasterSequence) else cube
+    wavelength = first.spectral_axis.to_value("Angstrom")
+    if not wavelength.min() <= rest <= wavelength.max():
+        msg = (
+            f"--rest {rest} Å is outside the {label} window "
+            f"({wavelength.min():.2f}-{wavelength.max():.2f} Å): give the wavelength of a line in it."
+        )
+        raise IrispyPlusError(msg)
+
+
 def _fitter(label, args):
     """The preset for ``label`` and its options, from the command's arguments."""
     from irispy_plus.fitting import fit_gen, fit_mgii, fit_siiv
@@ -146,6 +159,8 @@ def run_fit(args):
     label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
     fitter, options = _fitter(label, args)
     cube = rasters[label]
+    if args.rest is not None:
+        _check_rest_in_window(args.rest, cube, label)
     start = time.perf_counter()
     result = fitter(cube, **options)
     seconds = time.perf_counter() - start

@@ -161,7 +161,7 @@ def solve(
         parts = run(partial(finish, problem), row_batches)
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)  # no queued batch starts after an error
+            pool.shutdown(cancel_futures=True)  # after an error or an interrupt, no queued batch starts
     return tuple(np.concatenate([part[i] for part in parts]) for i in range(5))
 
 
