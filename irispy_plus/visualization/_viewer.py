@@ -161,6 +161,19 @@ class Viewer:
         if self._timer is not None:
             self._timer.interval = int(self.interval)
 
+    def _keep_poi(self, poi):
+        """Label ``poi`` with its window and number, keep it and make it the current one."""
+        poi.label = f"{poi.window} #{len(self.points) + 1}"
+        self.points.append(poi)
+        self.poi_index = len(self.points) - 1
+
+    def _step_poi(self, delta):
+        """Move ``delta`` points of interest on (cyclically); the point, or None if there are none."""
+        if not self.points:
+            return None
+        self.poi_index = 0 if self.poi_index is None else (self.poi_index + delta) % len(self.points)
+        return self.points[self.poi_index]
+
     def erase_poi(self):
         """
         Remove the current point of interest.

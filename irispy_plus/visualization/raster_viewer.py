@@ -546,19 +546,15 @@ class RasterQuickLook(Viewer):
         """
         indices = range(len(self.windows)) if every_window else [self.index]
         for index in indices:
-            poi = self.snapshot(index)
-            poi.label = f"{poi.window} #{len(self.points) + 1}"
-            self.points.append(poi)
-        self.poi_index = len(self.points) - 1
+            self._keep_poi(self.snapshot(index))
 
     def goto_poi(self, delta):
         """
         Show the previous (-1, ``r``) or next (+1, ``t``) point of interest as it was.
         """
-        if not self.points:
+        poi = self._step_poi(delta)
+        if poi is None:
             return
-        self.poi_index = 0 if self.poi_index is None else (self.poi_index + delta) % len(self.points)
-        poi = self.points[self.poi_index]
         labels = [window.label for window in self.windows]
         if poi.window not in labels:
             return

@@ -324,19 +324,15 @@ class SJIQuickLook(Viewer):
         """
         Keep what is shown as a point of interest.
         """
-        poi = self.snapshot()
-        poi.label = f"{poi.window} #{len(self.points) + 1}"
-        self.points.append(poi)
-        self.poi_index = len(self.points) - 1
+        self._keep_poi(self.snapshot())
 
     def goto_poi(self, delta):
         """
         Show the previous (-1, ``r``) or next (+1, ``t``) point of interest as it was.
         """
-        if not self.points:
+        poi = self._step_poi(delta)
+        if poi is None:
             return
-        self.poi_index = 0 if self.poi_index is None else (self.poi_index + delta) % len(self.points)
-        poi = self.points[self.poi_index]
         self.pointer = (poi.pixel["x"], poi.pixel["y"])
         self.settings.clip = list(poi.display["clip"]["frame"])
         self.image.set_norm(self._levels(poi.frame).norm())
