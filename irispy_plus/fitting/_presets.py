@@ -42,8 +42,9 @@ class SpectrumFit:
     """
     The fit of one spectrum, as the tutorial returns it.
 
-    Iterating gives ``profile, components, best_vals, errors`` so that
-    ``fit, comps, best_vals, errors = fit_siiv(spectrum, wavelength)`` works.
+    It behaves like the tutorial's tuple ``profile, components, best_vals, errors``: it
+    unpacks (``fit, comps, best_vals, errors = fit_siiv(spectrum, wavelength)``), indexes
+    (``fit_siiv(spectrum, wavelength)[2]`` is ``best_vals``) and has length 4.
 
     Attributes
     ----------
@@ -88,8 +89,35 @@ class SpectrumFit:
         self.result = result
         self.figure = figure
 
+    def _as_tuple(self):
+        return (self.profile, self.components, self.best_vals, self.errors)
+
     def __iter__(self):
-        return iter((self.profile, self.components, self.best_vals, self.errors))
+        return iter(self._as_tuple())
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        if isinstance(index, str):
+            msg = (
+                f"A SpectrumFit is indexed like the tutorial's tuple (0-3: profile, components, "
+                f"best_vals, errors); for a parameter by name use "
+                f"fit.best_vals[fit.names.index({index!r})]."
+            )
+            raise IrispyPlusFitError(msg)
+        try:
+            return self._as_tuple()[index]
+        except IndexError:
+            # An IndexError, as a tuple raises: code that indexes until it fails relies on it.
+            msg = (
+                f"index {index} is out of range: a SpectrumFit unpacks to 4 items "
+                "(profile, components, best_vals, errors)."
+            )
+            raise IndexError(msg) from None
+        except TypeError:
+            msg = f"A SpectrumFit is indexed with an int or a slice (0-3), not {type(index).__name__}."
+            raise IrispyPlusFitError(msg) from None
 
     def __repr__(self):
         pairs = ", ".join(
