@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from irispy_plus.cli._common import choose_window, save_raster_map, split_observation
+from irispy_plus.cli._common import choose_window, split_observation
 from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["add_parser", "run_fit"]
@@ -28,7 +28,8 @@ def add_parser(subparsers):
             "Fit a line in every spectrum of one raster window (the bundled sample when no files "
             "are given): Si IV with one to three Gaussians or a Lorentzian, Mg II k and h with "
             "four, five or seven Gaussians, any other line with --rest. Prints a summary, saves "
-            "the fit result as ASDF and draws intensity and Doppler velocity maps to PNG."
+            "the fit result as ASDF and draws intensity and Doppler velocity maps to PNG. If no "
+            "spectrum converges it says why, writes nothing and exits with status 1."
         ),
     )
     parser.add_argument(
@@ -116,27 +117,23 @@ def _describe(label, result, seconds, observer):
     return "\n".join(lines)
 
 
-def _map_figure(cube, title, label, path):
-    """A map of ``cube`` on world axes, to ``path`` (velocities on a scale about 0)."""
-    values = np.asarray(cube.data, dtype=float)
-    finite = values[np.isfinite(values)]
-    velocity = "velocity" in title
-    if finite.size == 0:
-        limits = (0.0, 1.0)
-    elif velocity:
-        high = float(np.percentile(np.abs(finite), 95)) or 1.0
-        limits = (-high, high)
-    else:
-        limits = tuple(np.percentile(finite, [2, 98]))
-    save_raster_map(
-        cube,
-        values,
-        path,
-        title=f"{label}: {title}",
-        cmap="RdBu_r" if velocity else "gist_heat",
-        limits=limits,
-        label=f"{title} [{cube.unit}]",
+def _check_converged(label, results):
+    """An error naming why, if no spectrum of any result converged."""
+    from irispy_plus.fitting import FitFlag
+
+    if any(np.count_nonzero(one.converged) for one in results):
+        return
+    flags = np.concatenate([np.ravel(one.flags) for one in results])
+    reasons = ", ".join(
+        f"{np.count_nonzero(flags & flag)} {flag.name.lower().replace('_', ' ')}"
+        for flag in (FitFlag.NO_DATA, FitFlag.NO_SIGNAL, FitFlag.NOT_CONVERGED)
+        if np.count_nonzero(flags & flag)
     )
+    msg = (
+        f"no spectrum of {label} converged ({reasons}); nothing was saved or drawn. "
+        "Check --rest and --wl-range against the window, or try --components."
+    )
+    raise IrispyPlusError(msg)
 
 
 def run_fit(args):
@@ -150,6 +147,7 @@ def run_fit(args):
     from irispy_plus.data import sample
     from irispy_plus.io import read_files
     from irispy_plus.io._sources import expand_sources
+    from irispy_plus.visualization._maps import save_map
 
     files = args.files or [sample.RASTER]
     rasters, _ = split_observation(read_files(files))
@@ -168,6 +166,7 @@ def run_fit(args):
     for index, one in enumerate(results):
         name = label if len(results) == 1 else f"{label} (raster {index})"
         print(_describe(name, one, seconds / len(results), args.observer))
+    _check_converged(label, results)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(expand_sources(files)[0]).name.split(".")[0]
@@ -179,6 +178,6 @@ def run_fit(args):
     velocity = first.doppler_velocity(observer=args.observer)
     for title, cube_map in (("intensity", first.intensity()), ("Doppler velocity", velocity)):
         path = out / f"{title.split()[-1].lower()}_{slug}.png"
-        _map_figure(cube_map, title, label, path)
+        save_map(cube_map, path, title=f"{label}: {title}")
         print(f"Wrote the {title} map to {path.resolve()}")
     return 0

@@ -294,10 +294,18 @@ def nonthermal_velocity(
         return v_nt * (u.km / u.s)
     from ndcube import NDCube
 
-    return NDCube(
-        v_nt,
-        wcs=width.wcs,
-        unit=u.km / u.s,
-        meta=dict(width.meta or {}),
-        extra_coords=getattr(width, "extra_coords", None),
+    from irispy_plus.utils._plotting import as_map
+
+    meta = dict(width.meta or {})
+    component = str(meta.get("parameter", "")).removeprefix("width")
+    meta["parameter"] = f"nonthermal{component}"
+    return as_map(
+        NDCube(
+            v_nt,
+            wcs=width.wcs,
+            unit=u.km / u.s,
+            mask=getattr(width, "mask", None),
+            meta=meta,
+            extra_coords=getattr(width, "extra_coords", None),
+        )
     )
