@@ -38,9 +38,9 @@ def choose_window(rasters, requested, preferred):
 def save_raster_map(image_cube, values, path, *, title, cmap, limits, label):
     """
     Draw ``values``, a map of a raster, on the world axes of ``image_cube`` (Solar-X
-    along x), with a colour bar ``label``; write it to ``path``. The drawing is
-    `irispy_plus.visualization.plot_map`'s, the one ``map.plot()`` uses.
+    along x), with a colour bar ``label``; write it to ``path`` and return the figure.
+    The drawing is `irispy_plus.visualization.plot_map`'s, the one ``map.plot()`` uses.
     """
     from irispy_plus.visualization._maps import save_map
 
-    save_map(image_cube, path, values=values, title=title, cmap=cmap, limits=limits, label=label)
+    return save_map(image_cube, path, values=values, title=title, cmap=cmap, limits=limits, label=label)

@@ -14,7 +14,8 @@ from irispy_plus.utils.exceptions import IrispyPlusError
 __all__ = ["add_parser", "run_fit"]
 
 _PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "Mg II k 2796", "C II 1336")
-_GENERIC_HALF_RANGE = 0.5  # Å on each side of --rest, by default
+_GENERIC_HALF_RANGE = 0.5  # Å on each side of --rest, by default...
+_GENERIC_HALF_PIXELS = 3  # ...and at least this many pixels (binned spectra)
 
 
 def add_parser(subparsers):
@@ -46,7 +47,13 @@ def add_parser(subparsers):
     parser.add_argument(
         "--rest", type=float, default=None, help="rest wavelength (Å) of the line, if not Si IV or Mg II"
     )
-    parser.add_argument("--wl-range", type=float, nargs=2, metavar=("MIN", "MAX"), help="fitted range (Å)")
+    parser.add_argument(
+        "--wl-range",
+        type=float,
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        help="fitted range (Å); with --rest, by default the line ±0.5 Å or ±3 pixels, the wider",
+    )
     parser.add_argument(
         "--observer",
         action="store_true",
@@ -63,11 +70,15 @@ def _check_line_components(n, lorentz, what):
         raise IrispyPlusError(msg)
 
 
-def _check_rest_in_window(rest, cube, label):
+def _window_wavelength(cube):
     from irispy_plus.cubes import IRISRasterSequence
 
     first = cube.data[0] if isinstance(cube, IRISRasterSequence) else cube
-    wavelength = first.spectral_axis.to_value("Angstrom")
+    return first.spectral_axis.to_value("Angstrom")
+
+
+def _check_rest_in_window(rest, cube, label):
+    wavelength = _window_wavelength(cube)
     if not wavelength.min() <= rest <= wavelength.max():
         msg = (
             f"--rest {rest} Å is outside the {label} window "
@@ -76,7 +87,7 @@ def _check_rest_in_window(rest, cube, label):
         raise IrispyPlusError(msg)
 
 
-def _fitter(label, args):
+def _fitter(label, args, cube):
     """The preset for ``label`` and its options, from the command's arguments."""
     from irispy_plus.fitting import fit_gen, fit_mgii, fit_siiv
 
@@ -99,7 +110,9 @@ def _fitter(label, args):
         )
         raise IrispyPlusError(msg)
     _check_line_components(n, args.lorentz, "a line")
-    options.setdefault("wl_range", [args.rest - _GENERIC_HALF_RANGE, args.rest + _GENERIC_HALF_RANGE])
+    pixel = float(np.median(np.abs(np.diff(_window_wavelength(cube)))))
+    half = max(_GENERIC_HALF_RANGE, _GENERIC_HALF_PIXELS * pixel)
+    options.setdefault("wl_range", [args.rest - half, args.rest + half])
     return fit_gen, {**options, "rest_wavelength": args.rest, "n_components": n or 1, "lorentz": args.lorentz}
 
 
@@ -155,8 +168,8 @@ def run_fit(args):
         msg = "fit needs raster files (spectra); these hold slit-jaw images only."
         raise IrispyPlusError(msg)
     label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
-    fitter, options = _fitter(label, args)
     cube = rasters[label]
+    fitter, options = _fitter(label, args, cube)
     if args.rest is not None:
         _check_rest_in_window(args.rest, cube, label)
     start = time.perf_counter()

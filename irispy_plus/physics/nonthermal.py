@@ -190,7 +190,8 @@ def iris_vnt(
     >>> round(float(iris_vnt("Si", "iv", 1402.77, 0.1, inst_wid=0.0318)), 2)
     10.05
     >>> v_nt = iris_vnt("Si", "iv", 1402.77, 0.1, inst_wid=0.0318, verbose=True)
-    iris_vnt Si IV 1402.77 Å: log T = 4.90, thermal velocity 6.86 km/s, thermal FWHM 0.0534 Å, instrumental FWHM 0.0318 Å
+    iris_vnt Si IV 1402.77 Å: log T = 4.90, thermal velocity 6.86 km/s
+      thermal FWHM 0.0534 Å, instrumental FWHM 0.0318 Å, observed FWHM 0.1000 Å
     """
     as_quantity = isinstance(fwhm, u.Quantity)
     wave_aa = u.Quantity(wavelength, u.AA).to_value(u.AA)
@@ -207,8 +208,13 @@ def iris_vnt(
     if verbose:
         print(  # noqa: T201 - the tutorial's verbose=True prints; asked for explicitly
             f"iris_vnt {element.capitalize()} {ion.upper()} {wave_aa:g} Å: "
-            f"log T = {np.log10(temperature.to_value(u.K)):.2f}, thermal velocity {v_t:.2f} km/s, "
-            f"thermal FWHM {therm_aa:.4f} Å, instrumental FWHM {inst_aa:.4f} Å"
+            f"log T = {np.log10(temperature.to_value(u.K)):.2f}, thermal velocity {v_t:.2f} km/s\n"
+            f"  thermal FWHM {therm_aa:.4f} Å, instrumental FWHM {inst_aa:.4f} Å, observed FWHM "
+            + (
+                f"{float(fwhm_aa):.4f} Å"
+                if np.ndim(fwhm_aa) == 0
+                else f"median {np.nanmedian(fwhm_aa):.4f} Å"
+            )
         )
     if np.ndim(fwhm_aa) == 0:
         v_nt, fwhm_nt = float(v_nt), float(fwhm_nt)

@@ -175,7 +175,7 @@ def _new_axes(figure, wcs=None, slices=None):
     return figure.add_subplot(projection=wcs, slices=slices)
 
 
-def plot_map(  # noqa: PLR0913 - the tutorial's keywords, each optional
+def plot_map(
     cube,
     axes=None,
     *,

@@ -13,7 +13,7 @@ from irispy_plus.visualization._axes import world_ticks
 from irispy_plus.visualization._raster_data import _read
 from irispy_plus.visualization._scaling import histo_opt
 from irispy_plus.visualization.colormaps import iris_colormap
-from irispy_plus.visualization.poi import show_poi
+from irispy_plus.visualization.poi import poi_figsize, show_poi
 
 __all__ = ["build_figure", "raster_outline", "sji_with_raster"]
 
@@ -69,7 +69,7 @@ def build_figure(
         msg = f"Cannot write figure {filename}: give a file name ending in .pdf or .png."
         raise IrispyPlusError(msg)
     poi = viewer.snapshot()
-    figure = Figure(figsize=poi.display.get("figsize"))
+    figure = Figure(figsize=poi_figsize(poi, panels))
     show_poi(poi, panels=panels, slit=slit, colorbar=colorbar, figure=figure)
     if filename is not None:
         figure.savefig(filename, dpi=dpi)
@@ -132,7 +132,7 @@ def _duration(seconds):
     return f"{seconds:.0f} s"
 
 
-def _check_overlap(sji, raster, step, frame, field, shape):
+def _check_overlap(sji, raster, step, frame, *, field, shape):
     """Warn if the raster step and the slit-jaw frame do not share a time or a field."""
     times = sji.time
     step_time = raster.time[step]
@@ -219,7 +219,7 @@ def sji_with_raster(sji, raster, step: int = 0, *, figure=None, gamma: float = 1
     frame = int(np.argmin(np.abs((sji.time - step_time).to_value("s"))))
     image = _read(sji, frame)
     field, slit = raster_outline(raster, sji, step, frame)
-    _check_overlap(sji, raster, step, frame, field, image.shape)
+    _check_overlap(sji, raster, step, frame, field=field, shape=image.shape)
     figure = Figure(figsize=(6, 6)) if figure is None else figure
     figure.clear()
     ax = figure.add_subplot()
