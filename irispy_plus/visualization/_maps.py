@@ -15,7 +15,7 @@ import numpy as np
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusError
 
-__all__ = ["map_kind", "map_limits", "plot_map", "save_map"]
+__all__ = ["is_celestial_map", "map_kind", "map_limits", "plot_map", "save_map"]
 
 _CMAPS = {"velocity": "RdBu_r", "intensity": "gist_heat", "flags": "viridis", "other": "viridis"}
 _NAMES = {
@@ -117,6 +117,25 @@ def _celestial_axes(wcs):
     return None
 
 
+def is_celestial_map(cube) -> bool:
+    """
+    True if ``cube`` is a 2-D image whose two world axes are helioprojective longitude
+    and latitude (a map that `plot_map` draws on world axes).
+
+    Parameters
+    ----------
+    cube : ndcube.NDCube
+
+    Returns
+    -------
+    bool
+    """
+    if cube.wcs is None or np.ndim(cube.data) != 2:
+        return False
+    wcs = cube.wcs.low_level_wcs
+    return wcs.world_n_dim == 2 and _celestial_axes(wcs) is not None
+
+
 def _layout(wcs, shape, lon_axis, lat_axis):
     """
     The pixel axis (WCS order) along which Solar-X changes most, and the arcsec per
@@ -142,7 +161,7 @@ def _label(cube, label):
     if label is not None:
         return label
     parameter = _parameter(cube).rstrip("0123456789")
-    name = _NAMES.get(parameter, parameter or "value")
+    name = _NAMES.get(parameter, parameter or ("intensity" if map_kind(cube) == "intensity" else "value"))
     unit = cube.unit
     return name if unit is None or unit == u.dimensionless_unscaled else f"{name} [{unit}]"
 
@@ -151,7 +170,7 @@ def _title(cube, title):
     if title is not None:
         return title
     meta = cube.meta if isinstance(cube.meta, dict) else {}
-    window = meta.get("window")
+    window = meta.get("window") or getattr(cube.meta, "spectral_window", None)
     parameter = _parameter(cube).rstrip("0123456789")
     name = _NAMES.get(parameter, parameter)
     return ": ".join(str(part) for part in (window, name) if part) or None

@@ -162,3 +162,16 @@ def test_world_tick_near_zero_reads_0():
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert "0" in labels
     assert not any("e-" in label for label in labels)
+
+
+def test_a_raster_image_plots_as_a_map_and_slit_spectra_as_before():
+    raster = read_files(sample.RASTER)["Si IV 1403"]
+    ax = raster[:, :, 14].plot(figure=Figure())
+    assert _bottom_and_left(ax) == ([LON], [LAT])
+    assert ax.irispy_colorbar.ax.get_ylabel() == "intensity [DN_IRIS_FUV]"
+    # Masked fill is left blank, not drawn at -200.
+    low, _ = ax.irispy_image.get_clim()
+    assert low > -199
+    # Slit spectra (slit x wavelength) are not a map: ndcube's plotter draws them.
+    ax = raster[3].plot()
+    assert not hasattr(ax, "irispy_image")
