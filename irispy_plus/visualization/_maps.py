@@ -28,6 +28,7 @@ _NAMES = {
 }
 _LON_LABEL = "Helioprojective longitude (Solar-X)"
 _LAT_LABEL = "Helioprojective latitude (Solar-Y)"
+_NDCUBE_KEYWORDS = {"plot_axes", "axes_coordinates", "axes_units", "data_unit", "wcs"}
 _MAX_BOX_RATIO = 4.0  # beyond this height/width in arcsec, the panel is not drawn to scale
 
 
@@ -206,6 +207,7 @@ def plot_map(
     title: str | None = None,
     label: str | None = None,
     figure=None,
+    **imshow_kwargs,
 ):
     """
     Draw a 2-D map of a raster or a fit on world axes.
@@ -237,6 +239,11 @@ def plot_map(
     figure : matplotlib.figure.Figure, optional
         Make the axes in this figure (when ``axes`` is not given); the current pyplot
         figure, or a new one, by default.
+    **imshow_kwargs
+        Passed to `matplotlib.axes.Axes.imshow` (``vmin``, ``vmax`` set ``limits``). With
+        one of ndcube's plotting keywords (``plot_axes``, ``axes_coordinates``,
+        ``axes_units``, ``data_unit``, ``wcs``) the map is drawn by ndcube's plotter, as
+        you asked for.
 
     Returns
     -------
@@ -266,16 +273,22 @@ def plot_map(
     >>> bool(low == -high)
     True
     """
-    if cube.data.ndim != 2:
+    if cube.data.ndim != 2 or _NDCUBE_KEYWORDS & set(imshow_kwargs):
         from ndcube.visualization.mpl_plotter import MatplotlibPlotter
 
-        return MatplotlibPlotter(cube).plot(axes=axes)
+        return MatplotlibPlotter(cube).plot(axes=axes, **imshow_kwargs)
+    vmin, vmax = imshow_kwargs.pop("vmin", None), imshow_kwargs.pop("vmax", None)
+    if limits is None and (vmin is not None or vmax is not None):
+        limits = (vmin, vmax)
     data = _values(cube) if values is None else np.asarray(values, dtype=float)
     if data.shape != cube.data.shape:
         msg = f"values has shape {data.shape}; the map has shape {cube.data.shape}."
         raise IrispyPlusError(msg)
     kind = map_kind(cube) if kind is None else kind
-    low, high = map_limits(data, kind) if limits is None else (float(limits[0]), float(limits[1]))
+    low, high = map_limits(data, kind)
+    if limits is not None:
+        low = low if limits[0] is None else float(limits[0])
+        high = high if limits[1] is None else float(limits[1])
     import matplotlib as mpl
 
     colormap = mpl.colormaps[cmap or _CMAPS.get(kind, "viridis")] if not hasattr(cmap, "N") else cmap
@@ -297,9 +310,8 @@ def plot_map(
             aspect = y_scale / x_scale
     elif axes is None:
         axes = _new_axes(figure)
-    shown = axes.imshow(
-        image, origin="lower", cmap=colormap, vmin=low, vmax=high, aspect=aspect, interpolation="nearest"
-    )
+    options = {"origin": "lower", "aspect": aspect, "interpolation": "nearest", **imshow_kwargs}
+    shown = axes.imshow(image, cmap=colormap, vmin=low, vmax=high, **options)
     if celestial is not None and hasattr(axes, "coords"):
         _label_world_axes(axes, wcs, lon_axis, lat_axis)
     else:

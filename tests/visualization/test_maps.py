@@ -175,3 +175,16 @@ def test_a_raster_image_plots_as_a_map_and_slit_spectra_as_before():
     # Slit spectra (slit x wavelength) are not a map: ndcube's plotter draws them.
     ax = raster[3].plot()
     assert not hasattr(ax, "irispy_image")
+
+
+def test_matplotlib_and_ndcube_keywords_are_honoured(fit):
+    ax = fit.doppler_velocity().plot(figure=Figure(), vmin=-10, vmax=30, alpha=0.5)
+    assert ax.irispy_image.get_clim() == (-10, 30)
+    assert ax.irispy_image.get_alpha() == 0.5
+    # One limit given: the other keeps its default.
+    low, high = fit.doppler_velocity().plot(figure=Figure(), vmax=50).irispy_image.get_clim()
+    assert high == 50
+    assert low < 0
+    # ndcube's own keywords: ndcube's plotter draws it, as asked.
+    ax = fit.intensity().plot(plot_axes=["x", "y"])
+    assert not hasattr(ax, "irispy_image")
