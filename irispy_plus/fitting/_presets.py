@@ -42,9 +42,8 @@ class SpectrumFit:
     """
     The fit of one spectrum, as the tutorial returns it.
 
-    It behaves like the tutorial's tuple ``profile, components, best_vals, errors``: it
-    unpacks (``fit, comps, best_vals, errors = fit_siiv(spectrum, wavelength)``), indexes
-    (``fit_siiv(spectrum, wavelength)[2]`` is ``best_vals``) and has length 4.
+    It unpacks and indexes like the tutorial's tuple ``profile, components, best_vals,
+    errors``: ``fit_siiv(spectrum, wavelength)[2]`` is ``best_vals``.
 
     Attributes
     ----------
@@ -89,34 +88,23 @@ class SpectrumFit:
         self.result = result
         self.figure = figure
 
-    def _as_tuple(self):
-        return (self.profile, self.components, self.best_vals, self.errors)
-
     def __iter__(self):
-        return iter(self._as_tuple())
+        return iter((self.profile, self.components, self.best_vals, self.errors))
 
     def __len__(self):
         return 4
 
     def __getitem__(self, index):
+        items = "the tutorial's tuple (0-3: profile, components, best_vals, errors)"
         if isinstance(index, str):
-            msg = (
-                f"A SpectrumFit is indexed like the tutorial's tuple (0-3: profile, components, "
-                f"best_vals, errors); for a parameter by name use "
-                f"fit.best_vals[fit.names.index({index!r})]."
-            )
+            msg = f"A SpectrumFit indexes like {items}; by name: fit.best_vals[fit.names.index({index!r})]."
             raise IrispyPlusFitError(msg)
         try:
-            return self._as_tuple()[index]
-        except IndexError:
-            # An IndexError, as a tuple raises: code that indexes until it fails relies on it.
-            msg = (
-                f"index {index} is out of range: a SpectrumFit unpacks to 4 items "
-                "(profile, components, best_vals, errors)."
-            )
-            raise IndexError(msg) from None
+            return tuple(self)[index]
+        except IndexError:  # an IndexError, as a tuple's: code that indexes until it fails needs it
+            raise IndexError(f"index {index} is out of range of {items}.") from None
         except TypeError:
-            msg = f"A SpectrumFit is indexed with an int or a slice (0-3), not {type(index).__name__}."
+            msg = f"A SpectrumFit indexes like {items}: with an int or a slice, not {type(index).__name__}."
             raise IrispyPlusFitError(msg) from None
 
     def __repr__(self):
