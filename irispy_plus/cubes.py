@@ -288,6 +288,18 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
 
         return quick_look(self, **kwargs)
 
+    def plot(self, *args, **kwargs):
+        """
+        Plot the cube; an image of the raster (``raster[:, :, i]``) as a map with
+        Solar-X along x and a colour bar (see `irispy_plus.visualization.plot_map`),
+        anything else with ndcube's plotter.
+        """
+        from irispy_plus.visualization._maps import is_celestial_map, plot_map
+
+        if is_celestial_map(self):
+            return plot_map(self, *args, **kwargs)
+        return super().plot(*args, **kwargs)
+
     def __str__(self):
         header = f"{self.meta.spectral_window} from {self.meta.filename}"
         return f"{header}\n{super().__str__()}"

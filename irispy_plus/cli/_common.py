@@ -37,17 +37,10 @@ def choose_window(rasters, requested, preferred):
 
 def save_raster_map(image_cube, values, path, *, title, cmap, limits, label):
     """
-    Draw ``values``, a map of a raster (steps along x, the slit along y), on the world
-    axes of ``image_cube``, with a colour bar ``label``; write it to ``path``.
+    Draw ``values``, a map of a raster, on the world axes of ``image_cube`` (Solar-X
+    along x), with a colour bar ``label``; write it to ``path`` and return the figure.
+    The drawing is `irispy_plus.visualization.plot_map`'s, the one ``map.plot()`` uses.
     """
-    import matplotlib.pyplot as plt
+    from irispy_plus.visualization._maps import save_map
 
-    figure = plt.figure(figsize=(7, 6))
-    axes = figure.add_subplot(projection=image_cube.wcs, slices=("y", "x"))
-    shown = axes.imshow(values.T, origin="lower", cmap=cmap, vmin=limits[0], vmax=limits[1], aspect="auto")
-    axes.set_title(title)
-    axes.coords[0].set_axislabel("Helioprojective longitude (Solar-X)")
-    axes.coords[1].set_axislabel("Helioprojective latitude (Solar-Y)")
-    figure.colorbar(shown, ax=axes, label=label)
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    return save_map(image_cube, path, values=values, title=title, cmap=cmap, limits=limits, label=label)

@@ -10,6 +10,7 @@ from ndcube import NDCube
 from irispy_plus.fitting._fit import _is_dask, _range_slice, _unpack
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.fitting._result import _pixel_wcs
+from irispy_plus.utils._plotting import as_map
 
 __all__ = ["moments"]
 
@@ -101,25 +102,29 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
     out = {}
     for i, key in enumerate(_KEYS):
         values = packed[..., i]
-        out[key] = NDCube(
-            values,
-            wcs=wcs,
-            unit=units[key],
-            mask=~np.isfinite(values),
-            meta={"moment": key},
-            extra_coords=extra,
-            global_coords=global_coords,
+        out[key] = as_map(
+            NDCube(
+                values,
+                wcs=wcs,
+                unit=units[key],
+                mask=~np.isfinite(values),
+                meta={"moment": key},
+                extra_coords=extra,
+                global_coords=global_coords,
+            )
         )
     if rest_wavelength is not None:
         rest = u.Quantity(rest_wavelength, u.AA).to_value(u.AA)
         velocity = const.c.to_value(u.km / u.s) * (packed[..., 4] - rest) / rest
-        out["velocity"] = NDCube(
-            velocity,
-            wcs=wcs,
-            unit=u.km / u.s,
-            mask=~np.isfinite(velocity),
-            meta={"moment": "velocity", "rest_wavelength": rest * u.AA},
-            extra_coords=extra,
-            global_coords=global_coords,
+        out["velocity"] = as_map(
+            NDCube(
+                velocity,
+                wcs=wcs,
+                unit=u.km / u.s,
+                mask=~np.isfinite(velocity),
+                meta={"moment": "velocity", "rest_wavelength": rest * u.AA},
+                extra_coords=extra,
+                global_coords=global_coords,
+            )
         )
     return out

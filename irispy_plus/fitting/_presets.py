@@ -42,8 +42,8 @@ class SpectrumFit:
     """
     The fit of one spectrum, as the tutorial returns it.
 
-    Iterating gives ``profile, components, best_vals, errors`` so that
-    ``fit, comps, best_vals, errors = fit_siiv(spectrum, wavelength)`` works.
+    It unpacks and indexes like the tutorial's tuple ``profile, components, best_vals,
+    errors``: ``fit_siiv(spectrum, wavelength)[2]`` is ``best_vals``.
 
     Attributes
     ----------
@@ -90,6 +90,22 @@ class SpectrumFit:
 
     def __iter__(self):
         return iter((self.profile, self.components, self.best_vals, self.errors))
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        items = "the tutorial's tuple (0-3: profile, components, best_vals, errors)"
+        if isinstance(index, str):
+            msg = f"A SpectrumFit indexes like {items}; by name: fit.best_vals[fit.names.index({index!r})]."
+            raise IrispyPlusFitError(msg)
+        try:
+            return tuple(self)[index]
+        except IndexError:  # an IndexError, as a tuple's: code that indexes until it fails needs it
+            raise IndexError(f"index {index} is out of range of {items}.") from None
+        except TypeError:
+            msg = f"A SpectrumFit indexes like {items}: with an int or a slice, not {type(index).__name__}."
+            raise IrispyPlusFitError(msg) from None
 
     def __repr__(self):
         pairs = ", ".join(
