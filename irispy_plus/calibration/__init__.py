@@ -11,9 +11,12 @@ Radiometric and wavelength calibration of IRIS data.
 - Wavelength: `wavelength_shifts` (orbital Doppler shift plus an absolute offset from a
   reference line), `apply_wavelength_shift`, and the array-level
   `orbital_wavelength_shift` and `line_position`.
+- PSF: `deconvolve_psf` removes the spectrograph PSF along the slit (Richardson-Lucy
+  with the PSFs of Courrier et al. 2018, `spectrograph_psf`, chosen by `psf_name`).
 """
 
 from irispy_plus.calibration._cube import inverse_radiometric_calibration, radiometric_calibration
+from irispy_plus.calibration._psf import PSF_NAMES, deconvolve_psf, psf_name, spectrograph_psf
 from irispy_plus.calibration._radiometry import (
     CALIBRATED_UNITS,
     SLIT_WIDTH,
@@ -42,12 +45,14 @@ from irispy_plus.calibration._xput import fit_iris_xput
 __all__ = [
     "CALIBRATED_UNITS",
     "DETECTORS",
+    "PSF_NAMES",
     "SLIT_WIDTH",
     "SPECTROGRAPH_PIXEL_SIZE",
     "IRISResponse",
     "IrispyPlusCalibrationError",
     "apply_wavelength_shift",
     "calibrate_spectrum",
+    "deconvolve_psf",
     "effective_area",
     "fit_iris_xput",
     "inverse_radiometric_calibration",
@@ -55,9 +60,11 @@ __all__ = [
     "line_position",
     "orbital_wavelength_shift",
     "photons_per_dn",
+    "psf_name",
     "radiometric_calibration",
     "response_versions",
     "slit_jaw_factor",
     "spectrograph_factor",
+    "spectrograph_psf",
     "wavelength_shifts",
 ]
