@@ -218,12 +218,16 @@ def richardson_lucy(columns, valid, kernel, iterations):
     data = np.where(valid, np.maximum(np.nan_to_num(columns), 0), 0).astype(dtype)
 
     def convolve(signal, response):
-        return scipy.fft.irfft(scipy.fft.rfft(signal, size, axis=-1) * response, size, axis=-1)[..., :n]
+        spectrum = scipy.fft.rfft(signal, size, axis=-1, workers=-1)
+        spectrum *= response
+        return scipy.fft.irfft(spectrum, size, axis=-1, overwrite_x=True, workers=-1)[..., :n]
 
     norm = convolve(weights, conjugate)
-    # A pixel no valid pixel sees keeps its start value (it stays masked in the result).
-    seen = norm > 1e-6
-    norm = np.where(seen, norm, 1)
+    # A pixel no valid pixel sees has no say in the model of any valid pixel; it goes to 0
+    # (it is masked in the result).
+    inverse_norm = np.zeros_like(norm)
+    np.divide(1, norm, out=inverse_norm, where=norm > 1e-6)
+    del norm
     # Start from the data, masked pixels interpolated linearly from their valid neighbours
     # along the slit: a start near the truth keeps the masked pixels' unknown flux from
     # being traded with their neighbours'.
@@ -231,9 +235,12 @@ def richardson_lucy(columns, valid, kernel, iterations):
     tiny = np.finfo(dtype).tiny
     for _ in range(iterations):
         model = convolve(estimate, transfer)
-        ratio = np.where(model > tiny, data / np.where(model > tiny, model, 1), 0)
-        estimate = estimate * np.where(seen, convolve(ratio, conjugate) / norm, 1)
-        np.maximum(estimate, 0, out=estimate)
+        np.maximum(model, tiny, out=model)
+        ratio = np.divide(data, model, out=model)
+        factor = convolve(ratio, conjugate)
+        factor *= inverse_norm
+        np.maximum(factor, 0, out=factor)  # rounding of the FFTs
+        estimate *= factor
     return estimate.astype(dtype, copy=False)
 
 
