@@ -67,10 +67,10 @@ def _windows(data):
 
 def _slit_profiles(cube, columns):
     """Mean over the slit of the unmasked pixels of ``columns`` per exposure: (n_exp, n_col)."""
+    from irispy_plus.calibration._wavelength import _invalid
+
     data = np.asarray(cube.data[..., columns], dtype=float)
-    valid = np.isfinite(data)
-    if cube.mask is not None and not isinstance(cube.mask, bool | np.bool_):
-        valid &= ~np.asarray(cube.mask[..., columns], dtype=bool)
+    valid = ~_invalid(cube, data, (..., columns))
     if data.ndim == 2:
         data, valid = data[None], valid[None]
     counts = valid.sum(axis=1)

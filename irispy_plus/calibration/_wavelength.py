@@ -150,14 +150,35 @@ def _default_reference(spectral_axis):
     raise IrispyPlusCalibrationError(msg)
 
 
-def _slit_average(cube):
-    """The mean over the slit of each exposure's unmasked, finite pixels: (exposure, wavelength)."""
-    data = np.asarray(cube.data, dtype=float)
+#: Level 2 values below this many DN are fill smeared by the warping (between -200 and
+#: about -100 DN next to fill), which the reader's fill threshold leaves unmasked.
+_SMEARED_FILL_DN = -100.0
+
+
+def _invalid(cube, data, index=Ellipsis):
+    """Pixels of ``data`` (``cube.data[index]``) to leave out of a slit average."""
+    from irispy_plus.units import dn_unit
+
     invalid = ~np.isfinite(data)
     if cube.mask is not None and not isinstance(cube.mask, bool | np.bool_):
-        # The mask marks the fill (whatever the unit: a fill test on the values, as
-        # ``data < -100`` was, misses it once the data are in DN/s or calibrated).
-        invalid |= np.asarray(cube.mask, dtype=bool)
+        invalid |= np.asarray(cube.mask[index], dtype=bool)
+    detector = getattr(cube.meta, "detector", None)
+    if (
+        detector in ("FUV", "NUV")
+        and cube.unit is not None
+        and u.Unit(cube.unit).is_equivalent(dn_unit(detector))
+    ):
+        with np.errstate(invalid="ignore"):
+            invalid |= data * u.Unit(cube.unit).to(dn_unit(detector)) < _SMEARED_FILL_DN
+    return invalid
+
+
+def _slit_average(cube):
+    """The mean over the slit of each exposure's valid pixels: (exposure, wavelength)."""
+    data = np.asarray(cube.data, dtype=float)
+    # Masked and smeared fill left out; the mask, unlike a test on the values, also marks
+    # fill once the data are in DN/s or calibrated.
+    invalid = _invalid(cube, data)
     if data.ndim == 2:
         data, invalid = data[None], invalid[None]
     counts = (~invalid).sum(axis=1)
