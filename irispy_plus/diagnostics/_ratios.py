@@ -17,6 +17,7 @@ import astropy.units as u
 import numpy as np
 from astropy.nddata import StdDevUncertainty
 from astropy.table import QTable
+from astropy.time import Time
 from ndcube import NDCube
 
 from irispy_plus.utils.exceptions import IrispyPlusAlignmentError, IrispyPlusError
@@ -194,10 +195,16 @@ def line_intensity(cube, line, *, half_width=0.2 * u.AA, method="moments", **fit
 
 
 def _times(cube):
+    """The time of each exposure of a map (its ``time`` extra coordinate), or None."""
+    extra = getattr(cube, "extra_coords", None)
+    if extra is None or "time" not in list(extra.keys()):
+        return None
     try:
-        return np.atleast_1d(cube.axis_world_coords("time")[0])
+        coordinates = cube.axis_world_coords(wcs=extra)
     except (ValueError, KeyError, IndexError, TypeError):
         return None
+    times = [c for c in coordinates if isinstance(c, Time)]
+    return np.atleast_1d(times[0]) if times else None
 
 
 def _check_aligned(a, b, names):
