@@ -10,6 +10,7 @@ iteration, not a Python loop over slits.
 """
 
 import functools
+import numbers
 from importlib import resources
 
 import astropy.units as u
@@ -18,6 +19,7 @@ import scipy.fft
 
 from irispy_plus.calibration._cube import _map, _numpy_axis, _pixel_scale
 from irispy_plus.calibration._response import IrispyPlusCalibrationError
+from irispy_plus.utils.exceptions import warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["PSF_NAMES", "UNSUMMED_PIXEL", "deconvolve_psf", "psf_name", "spectrograph_psf"]
@@ -273,15 +275,18 @@ def _deconvolve_one(cube, iterations, psf):
     summing_exact = float((_pixel_scale(cube, "slit position", "CDELT2") / UNSUMMED_PIXEL).decompose())
     summing = max(1, round(summing_exact))
     if abs(summing_exact - summing) > 0.05 * summing:
-        log.warning(
-            "The slit pixel is %.3f unsummed pixels, not a whole number; binning the PSF to %d.",
-            summing_exact,
-            summing,
+        warn_user(
+            f"The slit pixel of {cube.meta.spectral_window} is {summing_exact:.3f} unsummed pixels "
+            f'(CDELT2 / 0.1663"), not a whole number; the PSF is binned to {summing}.'
         )
     kernel = spectrograph_psf(name, summing)
     if iterations is None:
         iterations = DEFAULT_ITERATIONS[cube.meta.detector]
-    if int(iterations) != iterations or iterations < 0:
+    if (
+        not isinstance(iterations, numbers.Integral | float)
+        or int(iterations) != iterations
+        or iterations < 0
+    ):
         msg = f"iterations must be a non-negative whole number, not {iterations!r}."
         raise IrispyPlusCalibrationError(msg)
     iterations = int(iterations)

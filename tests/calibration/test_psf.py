@@ -131,8 +131,9 @@ def test_window_psfs_and_nuv_iterations(sns_rasters):
 
 
 def test_bad_arguments(siiv, sns_sji):
-    with pytest.raises(IrispyPlusCalibrationError, match="iterations"):
-        deconvolve_psf(siiv, iterations=-1)
+    for bad in (-1, 2.5, "ten"):
+        with pytest.raises(IrispyPlusCalibrationError, match="iterations"):
+            deconvolve_psf(siiv, iterations=bad)
     with pytest.raises(IrispyPlusCalibrationError, match="Unknown PSF"):
         deconvolve_psf(siiv, psf="1400")
     with pytest.raises(IrispyPlusCalibrationError, match="spectrograph window"):
@@ -142,3 +143,22 @@ def test_bad_arguments(siiv, sns_sji):
     with pytest.raises(IrispyPlusCalibrationError, match="summing"):
         spectrograph_psf("1336", summing=0.5)
     assert u.Quantity(siiv.spectral_axis).unit.is_equivalent(u.AA)
+
+
+def test_summed_cube_uses_the_binned_psf():
+    from irispy_plus.calibration._testing import synthetic_raster
+    from irispy_plus.utils import IrispyPlusUserWarning
+
+    rng = np.random.default_rng(5)
+    data = rng.uniform(10, 100, (3, 120, 6))
+    cube = synthetic_raster(
+        data, [1400.0, 0.026] * u.AA, detector="FUV", window="Si IV 1403", slit_cdelt=0.3326
+    )
+    out = deconvolve_psf(cube)
+    assert out.meta["PSF_SUMMING"] == 2
+    columns = np.moveaxis(data, 1, -1).reshape(-1, 120)
+    expected = richardson_lucy(columns, np.ones(columns.shape, bool), spectrograph_psf("1394", 2), 10)
+    np.testing.assert_allclose(np.moveaxis(out.data, 1, -1).reshape(-1, 120), expected, rtol=1e-6)
+    odd = synthetic_raster(data, [1400.0, 0.026] * u.AA, detector="FUV", window="Si IV 1403", slit_cdelt=0.25)
+    with pytest.warns(IrispyPlusUserWarning, match="not a whole number; the PSF is binned to 2"):
+        deconvolve_psf(odd)
