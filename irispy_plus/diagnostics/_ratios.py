@@ -274,9 +274,10 @@ def line_ratio(numerator, denominator, *, min_snr=3.0) -> dict:
 
     Parameters
     ----------
-    numerator, denominator : ndcube.NDCube
+    numerator, denominator : ndcube.NDCube or irispy_plus.fitting.FitResult
         Intensity maps with uncertainties (`line_intensity`, or
-        `~irispy_plus.fitting.FitResult.intensity`), of the same exposures and slit pixels.
+        `~irispy_plus.fitting.FitResult.intensity`; a FitResult gives its first
+        component's), of the same exposures and slit pixels.
     min_snr : float, optional
         Below this signal-to-noise in either map the ratio is flagged ``NOISY`` (kept).
 
@@ -307,6 +308,10 @@ def line_ratio(numerator, denominator, *, min_snr=3.0) -> dict:
     >>> out["ratio"].shape, out["ratio"].unit, sorted(out["flags"].meta["bits"])
     ((187, 40), Unit(dimensionless), ['FILL', 'NOISY', 'NO_SIGNAL', 'OUT_OF_RANGE'])
     """
+    numerator, denominator = (
+        item.intensity() if hasattr(item, "intensity") and hasattr(item, "model") else item
+        for item in (numerator, denominator)
+    )
     _check_aligned(numerator, denominator, ("numerator", "denominator"))
     a, sa, ma, unit_a = _values(numerator)
     b, sb, mb, unit_b = _values(denominator)

@@ -104,6 +104,13 @@ def test_standard_ratios_on_synthetic_windows(fuv):
     fitted = ratio_map(fuv, "Si IV 1402.77/O IV 1401.16", method="fit", half_width=0.25 * u.AA)
     assert np.median(fitted["ratio"].data) == pytest.approx(300 / 80, rel=0.02)
     assert fitted["flags"].meta["bits"] == RATIO_FLAGS
+    # FitResults straight from fit_lines give the same.
+    from irispy_plus.fitting import fit_lines
+
+    cube = fuv["Si IV 1403"]
+    results = [fit_lines(cube, wl_range=(c - 0.25, c + 0.25)) for c in (1402.77, 1401.16)]
+    direct = line_ratio(*results)
+    np.testing.assert_allclose(direct["ratio"].data, fitted["ratio"].data, rtol=1e-6)
 
 
 def test_flags_and_masks(fuv):
