@@ -1,5 +1,5 @@
 """
-Line intensity ratios with propagated uncertainties, and electron densities from them.
+Line intensities and their ratios, with propagated uncertainties and quality flags.
 
 The IRIS FUV long-wavelength windows hold the density-sensitive O IV intercombination
 lines (1399.77 and 1401.16 Å; their ratio rises with density between about 1e10 and
