@@ -2,6 +2,8 @@
 Electron densities from line ratios: a given ratio-density curve, or one from CHIANTI.
 """
 
+import configparser
+import importlib.util
 from pathlib import Path
 
 import astropy.units as u
@@ -147,19 +149,37 @@ def _fiasco_ion(fiasco, name, temperature, root):
     return fiasco.Ion(f"{element} {_ROMAN[stage]}", temperature, hdf5_dbase_root=root)
 
 
-def _chianti_root(fiasco):
-    root = Path(fiasco.defaults["hdf5_dbase_root"])
-    if not root.is_file():
+def _chianti_database(path):
+    """
+    The CHIANTI HDF5 database fiasco would use (``path`` if given), found without importing
+    fiasco: importing it imports plasmapy, which contacts the network.
+    """
+    if path is None:
+        home = Path.home() / ".fiasco"
+        path = home / "chianti_dbase.h5"
+        rc = home / "fiascorc"
+        if rc.is_file():
+            config = configparser.ConfigParser()
+            config.read(rc)
+            path = config.get("database", "hdf5_dbase_root", fallback=str(path))
+    path = Path(path).expanduser()
+    if importlib.util.find_spec("fiasco") is None:
         msg = (
-            f"No CHIANTI database for fiasco at {root}. Build it once as the fiasco documentation "
-            "describes (fiasco.util.check_database), or pass your own ratio-density curve to "
-            "density_from_ratio."
+            "fiasco is needed for CHIANTI ratio curves but is not installed. Install it with: "
+            "pip install 'irispy-plus[density]'"
         )
         raise IrispyPlusError(msg)
-    return root
+    if not path.is_file():
+        msg = (
+            f"No CHIANTI database for fiasco at {path}. Build it once as the fiasco documentation "
+            "describes (fiasco.util.check_database), pass its path as database=, or pass your "
+            "own ratio-density curve to density_from_ratio."
+        )
+        raise IrispyPlusError(msg)
+    return path
 
 
-def chianti_ratio_curve(name, *, temperature=None, density=None) -> QTable:
+def chianti_ratio_curve(name, *, temperature=None, density=None, database=None) -> QTable:
     """
     A ratio-density curve from CHIANTI through fiasco (``pip install 'irispy-plus[density]'``).
 
@@ -175,6 +195,9 @@ def chianti_ratio_curve(name, *, temperature=None, density=None) -> QTable:
         `irispy_plus.physics.line_list`.
     density : astropy.units.Quantity, optional
         The densities of the curve; 51 log-spaced from 1e8 to 1e13 cm-3 by default.
+    database : path-like, optional
+        The CHIANTI HDF5 database; by default fiasco's (``hdf5_dbase_root`` of
+        ``~/.fiasco/fiascorc``, else ``~/.fiasco/chianti_dbase.h5``).
 
     Returns
     -------
@@ -184,14 +207,14 @@ def chianti_ratio_curve(name, *, temperature=None, density=None) -> QTable:
     Raises
     ------
     IrispyPlusError
-        If fiasco is not installed, no CHIANTI database is found (fiasco's
-        ``hdf5_dbase_root``: nothing is downloaded here), or ``name`` is unknown.
+        If fiasco is not installed, no CHIANTI database is found (nothing is downloaded
+        here), or ``name`` is unknown.
     """
     if name not in RATIOS:
         msg = f"Unknown ratio {name!r}; choose one of {', '.join(map(repr, RATIOS))}."
         raise IrispyPlusError(msg)
+    root = _chianti_database(database)
     fiasco = import_optional("fiasco", "density")
-    root = _chianti_root(fiasco)
     density = np.geomspace(1e8, 1e13, 51) * u.cm**-3 if density is None else density
     (ion_a, line_a), (ion_b, line_b) = RATIOS[name]
     if temperature is None:
