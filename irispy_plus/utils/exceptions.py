@@ -8,6 +8,7 @@ warning from `IrispyPlusWarning`, so that callers can catch the whole family at 
 import warnings
 
 __all__ = [
+    "IrispyPlusAlignmentError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
@@ -39,6 +40,13 @@ class IrispyPlusSearchError(IrispyPlusError):
 class IrispyPlusDownloadError(IrispyPlusError):
     """
     A download or the unpacking of a downloaded file failed.
+    """
+
+
+class IrispyPlusAlignmentError(IrispyPlusError, ValueError):
+    """
+    Maps or cubes that must cover the same exposures and slit pixels (e.g. the two
+    intensities of a line ratio) do not.
     """
 
 
