@@ -12,6 +12,7 @@ __all__ = [
     "IrispyPlusError",
     "IrispyPlusFileError",
     "IrispyPlusSearchError",
+    "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
     "warn_user",
@@ -39,6 +40,13 @@ class IrispyPlusSearchError(IrispyPlusError):
 class IrispyPlusDownloadError(IrispyPlusError):
     """
     A download or the unpacking of a downloaded file failed.
+    """
+
+
+class IrispyPlusUsageError(IrispyPlusError):
+    """
+    The arguments of a call or of the ``irispy-plus`` command are wrong (the command
+    exits with status 2).
     """
 
 
