@@ -36,6 +36,15 @@ EXIT_INTERRUPTED = 130
 _LOG_FORMAT = "irispy-plus: %(levelname)s: %(message)s"
 
 
+class _Parser(argparse.ArgumentParser):
+    """
+    An argument parser whose usage errors are one line (sub-parsers are of this class too).
+    """
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{self.prog}: usage error: {message} (see {self.prog} --help)\n")
+
+
 def _version():
     from irispy_plus import __version__
 
@@ -61,9 +70,7 @@ def build_parser():
     argparse.ArgumentParser
         The parser, with one sub-parser per sub-command; each takes ``-v/--verbose``.
     """
-    parser = argparse.ArgumentParser(
-        prog="irispy-plus", description="Find, read, analyse and view IRIS Level 2 data."
-    )
+    parser = _Parser(prog="irispy-plus", description="Find, read, analyse and view IRIS Level 2 data.")
     parser.add_argument("--version", action="version", version=_version())
     _add_verbose(parser, default=0)
     subparsers = parser.add_subparsers(dest="command", required=True)
@@ -84,10 +91,8 @@ def _set_up_logging(verbose):
     """
     from irispy_plus.utils.logger import _configured_level, log
 
-    if verbose:
-        level = logging.INFO if verbose == 1 else logging.DEBUG
-    else:
-        level = _configured_level()
+    levels = {0: _configured_level(), 1: logging.INFO}
+    level = levels.get(verbose, logging.DEBUG)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(_LOG_FORMAT))
     log.addHandler(handler)

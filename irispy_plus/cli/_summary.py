@@ -81,6 +81,7 @@ def run_summary(args):
     """
     Run ``irispy-plus summary``.
     """
+    out = output_folder(args.out)  # before any work
     import matplotlib as mpl
 
     mpl.use("Agg")
@@ -89,7 +90,6 @@ def run_summary(args):
     from irispy_plus.io import file_summary, read_files
     from irispy_plus.io._sources import expand_sources
 
-    out = output_folder(args.out)
     sources = args.files or [sample.SNS_DIR]
     for path in expand_sources(sources):
         print(file_summary(path))
