@@ -61,11 +61,19 @@ def _prepare_table(table):
     return copied
 
 
-def prepare(value):  # noqa: PLR0911 - one return per kind of value reads best
+def prepare(value, _open=None):  # noqa: PLR0911 - one return per kind of value reads best
     """
     ``value`` ready to be written (see the module docstring), through dicts, lists,
     tuples and tables.
+
+    Raises
+    ------
+    IrispyPlusError
+        If a dict, list or tuple holds itself (it would have no end in the file), or
+        they nest deeper than the files that `irispy_plus.asdf.load` reads.
     """
+    if type(value) in (dict, list, tuple):
+        return _prepare_container(value, set() if _open is None else _open)
     import astropy.units as u
     from astropy.table import Table
     from astropy.time import Time
@@ -80,8 +88,27 @@ def prepare(value):  # noqa: PLR0911 - one return per kind of value reads best
         return precise_time(value)
     if type(value) in (Table,) or type(value).__name__ == "QTable":
         return _prepare_table(value)
-    if type(value) is dict:
-        return {key: prepare(item) for key, item in value.items()}
-    if type(value) in (list, tuple):
-        return type(value)(prepare(item) for item in value)
     return value
+
+
+def _prepare_container(value, open_ids):
+    """A dict, list or tuple prepared, item by item; ``open_ids`` are those it is inside."""
+    from irispy_plus.asdf._reading import MAX_DEPTH
+    from irispy_plus.utils.exceptions import IrispyPlusError
+
+    if id(value) in open_ids:
+        msg = (
+            f"Cannot save a {type(value).__name__} that holds itself (a reference cycle): the file "
+            "would have no end. Save a copy without the cycle."
+        )
+        raise IrispyPlusError(msg)
+    if len(open_ids) >= MAX_DEPTH:
+        msg = f"Cannot save dicts and lists nested more than {MAX_DEPTH} deep: load() would refuse the file."
+        raise IrispyPlusError(msg)
+    open_ids.add(id(value))
+    try:
+        if type(value) is dict:
+            return {key: prepare(item, open_ids) for key, item in value.items()}
+        return type(value)(prepare(item, open_ids) for item in value)
+    finally:
+        open_ids.discard(id(value))
