@@ -202,8 +202,20 @@ def _materialize(value):
     return value
 
 
+def _damage_message(path, error):
+    text = str(error).removeprefix("A node failed to convert with: ")
+    if "checksum" in text:
+        return (
+            f"{path} is damaged: a block of its arrays does not match its checksum ({text}). "
+            "Get the file again, or save the objects again."
+        )
+    return f"{path} is a damaged or unsupported ASDF file: {text}"
+
+
 def _conversion_message(path, warning):
     text = str(warning)
+    if "checksum" in text:
+        return _damage_message(path, warning)
     if "is not recognized" in text:
         tag = text.split(" is not recognized", maxsplit=1)[0]
         return (
@@ -254,14 +266,7 @@ def read_tree(path, key, other_key, other_function):
     except IrispyPlusError:
         raise
     except (yaml.YAMLError, AsdfWarning, ValueError, KeyError, TypeError, OverflowError) as error:
-        if "checksum" in str(error):
-            msg = (
-                f"{path} is damaged: a block of its arrays does not match its checksum ({error}). "
-                "Get the file again, or save the objects again."
-            )
-        else:
-            msg = f"{path} is a damaged or unsupported ASDF file: {error}"
-        raise IrispyPlusFileError(msg) from None
+        raise IrispyPlusFileError(_damage_message(path, error)) from None
     except (RecursionError, MemoryError) as error:
         msg = f"{path} could not be loaded: its tree is too large or too deep ({type(error).__name__})."
         raise IrispyPlusFileError(msg) from None

@@ -102,8 +102,9 @@ def _prepare_container(value, open_ids):
             "would have no end. Save a copy without the cycle."
         )
         raise IrispyPlusError(msg)
-    if len(open_ids) >= MAX_DEPTH:
-        msg = f"Cannot save dicts and lists nested more than {MAX_DEPTH} deep: load() would refuse the file."
+    deepest = MAX_DEPTH - 10  # the levels of the file's own structure above the values
+    if len(open_ids) >= deepest:
+        msg = f"Cannot save dicts and lists nested more than {deepest} deep: load() would refuse the file."
         raise IrispyPlusError(msg)
     open_ids.add(id(value))
     try:
