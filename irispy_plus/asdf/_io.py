@@ -22,7 +22,7 @@ from irispy_plus.asdf._atomic import atomic_write
 from irispy_plus.asdf._naming import is_viewer, may_write, points_of_interest, target_path
 from irispy_plus.asdf._reading import read_tree
 from irispy_plus.asdf.converters._arrays import SPILL_DIR
-from irispy_plus.asdf.converters._prepare import prepare
+from irispy_plus.asdf.converters._prepare import prepare, sharing
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusUsageError
 from irispy_plus.utils.logger import log
 
@@ -36,10 +36,14 @@ VARIABLES_KEY = "irispy_plus_variables"
 
 @contextlib.contextmanager
 def _spilling_beside(path):
-    """Large lazy arrays are computed into temporary files in ``path``'s folder meanwhile."""
+    """
+    Large lazy arrays are computed into temporary files in ``path``'s folder meanwhile;
+    the tables and times met more than once are written once.
+    """
     token = SPILL_DIR.set(str(Path(path).parent))
     try:
-        yield
+        with sharing():
+            yield
     finally:
         SPILL_DIR.reset(token)
 

@@ -2,6 +2,8 @@
 Round trips of the IRIS cubes, sequences, collections and their parts.
 """
 
+import re
+
 import asdf
 import astropy.units as u
 import numpy as np
@@ -242,3 +244,21 @@ def test_cube_saved_after_slicing_it(tmp_path, si_iv):
     loaded_original, loaded_slice = _round_trip(tmp_path, [si_iv, sliced])
     assert_same_cube(si_iv, loaded_original)
     assert_same_cube(sliced, loaded_slice)
+
+
+def test_tables_shared_by_windows_are_written_once(tmp_path):
+    # The windows of one raster file share its auxiliary and file-name tables.
+    collection = read_files(sample.RASTER, windows=["Si IV 1403", "C II 1336", "Mg II k 2796"])
+    first, *others = (collection[key].meta for key in collection)
+    assert all(meta["aux table"] is first["aux table"] for meta in others)
+    path = save(collection, tmp_path / "windows")
+    text = path.read_bytes()
+    tree = text[: text.index(b"\xd3BLK")]
+    # Written once (with an anchor), then referred to.
+    assert len(re.findall(rb"aux table: &id\d+ !<", tree)) == 1
+    assert len(re.findall(rb"aux table: \*id\d+\n", tree)) == 2
+    loaded = load(path)
+    tables = [loaded[key].meta["aux table"] for key in loaded]
+    assert all(table is tables[0] for table in tables)
+    for key in collection:
+        assert_same_meta(collection[key].meta, loaded[key].meta)
