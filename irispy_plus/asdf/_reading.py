@@ -8,8 +8,9 @@ Before asdf parses a file, it is checked here:
 - its YAML tree is scanned event by event, without building it: an alias to a node that
   is still open (``x: &a [*a]``) is refused, nesting deeper than `MAX_DEPTH` is refused,
   and the nodes the aliases would add when the tree is walked are counted, and the file
-  refused as soon as they pass `MAX_ALIAS_NODES` (a "billion laughs" file of a few hundred
-  bytes expands to billions of nodes);
+  refused as soon as they pass `MAX_ALIAS_NODES` plus `MAX_ALIAS_RATIO` times the nodes
+  written so far (a "billion laughs" file of a few hundred bytes expands to billions of
+  nodes; a collection whose cubes share tables adds a few times its own size);
 - compressed blocks may not declare more than the ``max_decompressed_size``
   configuration item.
 
@@ -26,10 +27,12 @@ import numpy as np
 
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
 
-__all__ = ["MAX_ALIAS_NODES", "MAX_DEPTH", "MAX_TREE_BYTES", "check_tree", "read_tree"]
+__all__ = ["MAX_ALIAS_NODES", "MAX_ALIAS_RATIO", "MAX_DEPTH", "MAX_TREE_BYTES", "check_tree", "read_tree"]
 
-#: The most nodes YAML aliases may add to a tree (beyond the nodes written in the file).
+#: The most nodes YAML aliases may add to a tree, beyond `MAX_ALIAS_RATIO` times the
+#: nodes written in the file: work stays proportional to the file's size.
 MAX_ALIAS_NODES = 1_000_000
+MAX_ALIAS_RATIO = 10
 #: The deepest nesting of a tree.
 MAX_DEPTH = 200
 #: The largest YAML tree read (arrays are in binary blocks; the tree is small).
@@ -129,10 +132,10 @@ def _scan_yaml(path, text):
             expanded += size
         if stack:
             stack[-1][1] += size
-        if expanded > MAX_ALIAS_NODES:
+        if expanded > MAX_ALIAS_NODES + MAX_ALIAS_RATIO * written:
             msg = (
-                f"{path}: its YAML aliases expand the tree of {written} nodes by more than "
-                f"{MAX_ALIAS_NODES:,} nodes (a 'billion laughs' file); it was not loaded."
+                f"{path}: its YAML aliases expand the tree of {written:,} nodes by more than "
+                f"{expanded:,} nodes (a 'billion laughs' file); it was not loaded."
             )
             raise IrispyPlusFileError(msg)
 
