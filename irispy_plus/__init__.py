@@ -59,8 +59,6 @@ _LAZY = {
     "save_vars": "irispy_plus.asdf",
 }
 
-_fido.install()
-
 
 def __getattr__(name):
     if name == "net":
@@ -75,3 +73,7 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
+
+
+# Last: registering may import irispy_plus.net, which may use the names above.
+_fido.install()
