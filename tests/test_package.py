@@ -61,3 +61,24 @@ def test_public_names():
     assert irispy_plus.net.IRISHCRClient.__name__ == "IRISHCRClient"
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         irispy_plus.nonsense
+
+
+def test_info_messages_are_not_passed_on_by_default(caplog):
+    # sunpy.net sets the root logger to INFO with a handler: irispy-plus INFO lines used
+    # to be printed by every script that imported it.
+    import logging
+
+    from irispy_plus.utils.config import conf
+    from irispy_plus.utils.logger import log
+
+    with caplog.at_level(logging.INFO):
+        log.info("hidden %s", 1)
+        log.warning("shown %s", 2)
+        with conf.set_temp("log_level", "INFO"):
+            log.info("shown %s", 3)
+        log.setLevel(logging.INFO)
+        try:
+            log.info("shown %s", 4)
+        finally:
+            log.setLevel(logging.NOTSET)
+    assert [record.getMessage() for record in caplog.records] == ["shown 2", "shown 3", "shown 4"]
