@@ -139,12 +139,27 @@ def test_verbose_prints_info_log_lines_once(tmp_path, capsys):
     assert all(type(handler).__name__ == "NullHandler" for handler in log.handlers)
 
 
-def test_log_level_config_item(tmp_path, capsys):
-    from irispy_plus.utils.config import conf
+def test_log_level_config_item():
+    import logging
 
-    with conf.set_temp("log_level", "INFO"):
-        assert main(["fit", "--out", str(tmp_path)]) == 0
-    assert "irispy-plus: INFO: Saved FitResult" in capsys.readouterr().err
+    from irispy_plus.cli import _set_up_logging
+    from irispy_plus.utils.config import conf
+    from irispy_plus.utils.logger import log
+
+    for item, verbose, level in (
+        ("WARNING", 0, logging.WARNING),
+        ("INFO", 0, logging.INFO),
+        ("ERROR", 2, 10),
+    ):
+        with conf.set_temp("log_level", item):
+            handler = _set_up_logging(verbose)
+        try:
+            assert log.level == level
+            assert not log.propagate
+        finally:
+            log.removeHandler(handler)
+            log.setLevel(logging.NOTSET)
+            log.propagate = True
 
 
 # --- in a subprocess: exit statuses, start-up, Ctrl-C --------------------------------
