@@ -148,7 +148,9 @@ def load(file):
 
     The arrays of cubes stay in the file (memory-mapped, wrapped in dask arrays) until
     used. Nothing in the file is ever run: files that hold Python-object tags, tags of
-    unknown classes, or pickles are refused.
+    unknown classes, or pickles are refused. The file is checked first: its YAML tree
+    for aliases that would expand it without bound and for nodes that contain
+    themselves, and every binary block against its checksum (which reads the file once).
 
     Parameters
     ----------
@@ -164,8 +166,10 @@ def load(file):
     ------
     IrispyPlusFileError
         If the file does not exist, is not an ASDF file (a pickle or joblib file, for
-        instance), does not match its schemas, holds tags no installed package reads, or
-        was not written by `save`.
+        instance), is damaged (a block that does not match its checksum), would take
+        unbounded work (YAML aliases, a tree that contains itself, deep nesting, a huge
+        compressed block), does not match its schemas, holds tags no installed package
+        reads, or was not written by `save`.
 
     Examples
     --------
