@@ -2,9 +2,6 @@
 ``irispy-plus info``: what an IRIS Level 2 file holds.
 """
 
-from irispy_plus.io import Level2File, file_summary
-from irispy_plus.io._sources import open_sources
-
 __all__ = ["add_parser", "run_info"]
 
 
@@ -32,6 +29,9 @@ def run_info(args):
     """
     Run ``irispy-plus info``.
     """
+    from irispy_plus.io import Level2File, file_summary
+    from irispy_plus.io._sources import open_sources
+
     print(file_summary(args.file))
     if args.header is not None or args.aux:
         layout: Level2File = open_sources(args.file)[0]

@@ -5,8 +5,6 @@ HEK Coverage Registry and download them.
 
 import sys
 
-import astropy.units as u
-
 __all__ = ["add_parser"]
 
 
@@ -81,6 +79,8 @@ def _query(args):
 
 
 def _arcsec(value):
+    import astropy.units as u
+
     return None if value is None else value * u.arcsec
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "IrispyPlusError",
     "IrispyPlusFileError",
     "IrispyPlusSearchError",
+    "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
     "warn_user",
@@ -47,6 +48,13 @@ class IrispyPlusAlignmentError(IrispyPlusError, ValueError):
     """
     Maps or cubes that must cover the same exposures and slit pixels (e.g. the two
     intensities of a line ratio) do not.
+    """
+
+
+class IrispyPlusUsageError(IrispyPlusError):
+    """
+    The arguments of a call or of the ``irispy-plus`` command are wrong (the command
+    exits with status 2).
     """
 
 
