@@ -11,6 +11,7 @@ __all__ = [
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusMapError",
     "IrispyPlusSearchError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
@@ -27,6 +28,12 @@ class IrispyPlusError(Exception):
 class IrispyPlusFileError(IrispyPlusError, OSError):
     """
     A file is not an IRIS Level 2 file, is damaged, or lacks what is needed.
+    """
+
+
+class IrispyPlusMapError(IrispyPlusError, ValueError):
+    """
+    An image cannot become a sunpy Map, be reprojected, co-aligned or cleaned as asked.
     """
 
 
