@@ -36,7 +36,7 @@ def _other_instrument(frame_map, shift, scale, rotation=7 * u.deg):
     sees the Sun), a finer one interpolated.
     """
     moved = frame_map.shift_reference_coord(*shift)
-    shape = tuple(int(round(n * frame_map.scale[0].value / scale)) + 20 for n in frame_map.data.shape)
+    shape = tuple(round(n * frame_map.scale[0].value / scale) + 20 for n in frame_map.data.shape)
     header = sunpy.map.make_fitswcs_header(
         shape, moved.center, scale=[scale, scale] * u.arcsec / u.pix, rotation_angle=rotation
     )
