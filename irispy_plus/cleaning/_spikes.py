@@ -98,9 +98,9 @@ def find_spikes(cube, *, threshold=4.0):
     above all three models, beyond what its 5 x 5 neighbours in exposure and slit stand
     above theirs (the median of their residuals at the same wavelength), by more than
     ``threshold`` times the noise: the robust scatter of those residuals, and at least
-    the photon and read noise (FUV 3.1 DN, NUV 1.2 DN) for data in DN. A real solar feature is extended along at least one axis (a line along
-    the slit or in time, a broad profile in wavelength), a cosmic-ray hit or hot pixel
-    along none.
+    the photon and read noise (FUV 3.1 DN, NUV 1.2 DN) for data in DN. A real solar
+    feature is extended along at least one axis (a line along the slit or in time, a
+    broad profile in wavelength), a cosmic-ray hit or hot pixel along none.
 
     Parameters
     ----------
@@ -118,7 +118,10 @@ def find_spikes(cube, *, threshold=4.0):
     """
     data = np.array(getattr(cube, "data", cube), dtype=float)
     if data.ndim != 3:
-        msg = f"remove_spikes takes spectrograph data (exposure, slit, wavelength); this has shape {data.shape}."
+        msg = (
+            "remove_spikes takes spectrograph data (exposure, slit, wavelength); "
+            f"this has shape {data.shape}."
+        )
         raise IrispyPlusMapError(msg)
     mask = getattr(cube, "mask", None)
     if mask is not None and not isinstance(mask, bool | np.bool_):
