@@ -300,6 +300,16 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
             return plot_map(self, *args, **kwargs)
         return super().plot(*args, **kwargs)
 
+    def to_map(self, **kwargs):
+        """
+        This 2-D raster image (a spectroheliogram, ``cube[..., i]``) as a sunpy Map.
+
+        See `irispy_plus.maps.to_map` for how the per-step pointing is approximated.
+        """
+        from irispy_plus.maps import to_map
+
+        return to_map(self, **kwargs)
+
     def __str__(self):
         header = f"{self.meta.spectral_window} from {self.meta.filename}"
         return f"{header}\n{super().__str__()}"
@@ -473,6 +483,38 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
         from irispy_plus.visualization.sji_viewer import sji_quick_look
 
         return sji_quick_look(self, **kwargs)
+
+    def to_map(self, **kwargs):
+        """
+        This slit-jaw frame (``sji[i]``) as a sunpy Map with its exposure's own pointing.
+
+        See `irispy_plus.maps.to_map`.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> read_files(sample.SJI_1400)[1].to_map().date.isot
+        '2023-04-08T11:42:16.050'
+        """
+        from irispy_plus.maps import to_map
+
+        return to_map(self, **kwargs)
+
+    def to_maps(self):
+        """
+        Every frame as a sunpy Map, in a MapSequence. See `irispy_plus.maps.to_maps`.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> len(read_files(sample.SJI_1400).to_maps())
+        2
+        """
+        from irispy_plus.maps import to_maps
+
+        return to_maps(self)
 
     def movie(self, **kwargs):
         """

@@ -26,7 +26,7 @@ import sys
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMAND_MODULES = ("_summary", "_info", "_fit", "_net", "_view")
+_SUBCOMMAND_MODULES = ("_summary", "_info", "_fit", "_net", "_view", "_movie")
 
 #: Exit statuses.
 EXIT_FAILURE = 1

@@ -12,6 +12,7 @@ __all__ = [
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusMapError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
@@ -29,6 +30,12 @@ class IrispyPlusError(Exception):
 class IrispyPlusFileError(IrispyPlusError, OSError):
     """
     A file is not an IRIS Level 2 file, is damaged, or lacks what is needed.
+    """
+
+
+class IrispyPlusMapError(IrispyPlusError, ValueError):
+    """
+    An image cannot become a sunpy Map, be reprojected, co-aligned or cleaned as asked.
     """
 
 
