@@ -3,9 +3,12 @@ Small helpers shared by every part of irispy-plus: errors, warnings and the logg
 """
 
 from irispy_plus.utils.exceptions import (
+    IrispyPlusDamagedFileError,
     IrispyPlusDownloadError,
     IrispyPlusError,
     IrispyPlusFileError,
+    IrispyPlusHeaderError,
+    IrispyPlusLimitError,
     IrispyPlusSearchError,
     IrispyPlusUserWarning,
     IrispyPlusWarning,
@@ -14,9 +17,12 @@ from irispy_plus.utils.exceptions import (
 from irispy_plus.utils.logger import log
 
 __all__ = [
+    "IrispyPlusDamagedFileError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusHeaderError",
+    "IrispyPlusLimitError",
     "IrispyPlusSearchError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",

@@ -8,9 +8,12 @@ warning from `IrispyPlusWarning`, so that callers can catch the whole family at 
 import warnings
 
 __all__ = [
+    "IrispyPlusDamagedFileError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusHeaderError",
+    "IrispyPlusLimitError",
     "IrispyPlusSearchError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
@@ -27,6 +30,24 @@ class IrispyPlusError(Exception):
 class IrispyPlusFileError(IrispyPlusError, OSError):
     """
     A file is not an IRIS Level 2 file, is damaged, or lacks what is needed.
+    """
+
+
+class IrispyPlusDamagedFileError(IrispyPlusFileError):
+    """
+    A file is cut short or corrupt: a failed gzip CRC, a broken archive, missing bytes.
+    """
+
+
+class IrispyPlusHeaderError(IrispyPlusFileError):
+    """
+    A FITS header keyword or a table of an IRIS Level 2 file is missing or unusable.
+    """
+
+
+class IrispyPlusLimitError(IrispyPlusFileError):
+    """
+    A file is larger, or an archive holds more members, than a configured limit allows.
     """
 
 

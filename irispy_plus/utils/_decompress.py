@@ -1,0 +1,570 @@
+"""
+Bounded, checked reading of files that come from outside: only regular files are opened,
+and gzip streams and tar archives are streamed to their end, so that their CRC and length
+are checked, with limits on the decompressed size and on the number of archive members.
+
+Both the readers (`irispy_plus.io`, which decompress into memory) and the download
+unpacker (`irispy_plus.net`, which writes to disk) use these functions; the limits come
+from `irispy_plus.utils.config.conf`, lowered to what the memory or the disk can hold.
+"""
+
+import dataclasses
+import gzip
+import io
+import os
+import shutil
+import stat
+import tarfile
+import zlib
+
+from irispy_plus.utils.config import conf
+from irispy_plus.utils.exceptions import (
+    IrispyPlusDamagedFileError,
+    IrispyPlusError,
+    IrispyPlusFileError,
+    IrispyPlusLimitError,
+)
+
+__all__ = [
+    "BufferFile",
+    "Limits",
+    "available_memory",
+    "gunzip_to_memory",
+    "iter_gunzip",
+    "iter_tar",
+    "open_regular",
+    "read_tar_to_memory",
+    "require_regular_file",
+]
+
+_CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b"
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+#: What a damaged compressed stream raises, from gzip, zlib and tarfile.
+_DAMAGE = (EOFError, zlib.error, tarfile.TarError, gzip.BadGzipFile)
+
+
+def _size_text(size):
+    for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} bytes"
+
+
+# --- regular files -------------------------------------------------------------------------
+
+
+def require_regular_file(path):
+    """
+    Check that ``path`` (followed through symbolic links) is a regular file.
+
+    A FIFO would block the reader forever and a device could never end, so they are
+    refused before they are opened.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+
+    Returns
+    -------
+    os.stat_result
+        The file's status.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If ``path`` does not exist, cannot be examined, or is not a regular file.
+
+    Examples
+    --------
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.utils._decompress import require_regular_file
+    >>> require_regular_file(sample.SJI_1400).st_size
+    184320
+    """
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        msg = f"{path} does not exist. Check the path, or download the file first (irispy-plus fetch)."
+        raise IrispyPlusFileError(msg) from None
+    except (OSError, ValueError) as error:
+        msg = f"{path} cannot be examined ({error}). Check the path and its permissions."
+        raise IrispyPlusFileError(msg) from None
+    _check_regular(path, status)
+    return status
+
+
+def _check_regular(path, status):
+    if stat.S_ISREG(status.st_mode):
+        return
+    kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a regular file")
+    link = " (through a symbolic link)" if os.path.islink(path) else ""
+    msg = (
+        f"{path} is {kind}{link}, not a regular file; irispy-plus reads only regular files, "
+        "since a FIFO or a device could block or never end. Give the path of the file itself."
+    )
+    raise IrispyPlusFileError(msg)
+
+
+def open_regular(path):
+    """
+    Open a regular file for binary reading, refusing anything else without blocking.
+
+    The file is opened non-blocking and checked again through its descriptor, so a FIFO
+    swapped in after the first check cannot block either.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+
+    Returns
+    -------
+    io.BufferedReader
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If ``path`` is not a regular file or cannot be opened.
+    """
+    require_regular_file(path)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        msg = f"{path} cannot be opened ({error.strerror}). Check its permissions."
+        raise IrispyPlusFileError(msg) from None
+    try:
+        _check_regular(path, os.fstat(descriptor))
+        if nonblocking:
+            os.set_blocking(descriptor, True)
+        return open(descriptor, "rb", closefd=True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+# --- limits --------------------------------------------------------------------------------
+
+
+def available_memory():
+    """
+    The memory the system can still give, in bytes (``MemAvailable``), or None if unknown.
+    """
+    try:
+        with open("/proc/meminfo", "rb") as meminfo:
+            for line in meminfo:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """
+    How much one compressed file may unpack to, and how many members an archive may hold.
+
+    Parameters
+    ----------
+    max_bytes : int
+        The most decompressed bytes (for a tar archive: of the whole tar stream).
+    max_members : int
+        The most members of a tar archive.
+    advice : str
+        What sets ``max_bytes`` and what to do about it, for the error message.
+
+    Examples
+    --------
+    >>> from irispy_plus.utils import config
+    >>> from irispy_plus.utils._decompress import Limits
+    >>> with config.conf.set_temp("max_decompressed_size", 2**20):
+    ...     Limits.configured().max_bytes
+    1048576
+    """
+
+    max_bytes: int
+    max_members: int
+    advice: str
+
+    @classmethod
+    def configured(cls):
+        """
+        The configured limits (``max_decompressed_size``, ``max_archive_members``).
+        """
+        return cls(
+            int(conf.max_decompressed_size),
+            int(conf.max_archive_members),
+            "If the file is genuine, raise irispy_plus.utils.config.conf.max_decompressed_size "
+            "(or max_decompressed_size in irispy_plus.cfg).",
+        )
+
+    @classmethod
+    def for_memory(cls):
+        """
+        The configured limits, lowered to half the memory available now.
+        """
+        limits = cls.configured()
+        available = available_memory()
+        if available is not None and available // 2 < limits.max_bytes:
+            advice = (
+                f"That is half the memory available now ({_size_text(available)}). Unpack the file "
+                "to disk first (gunzip, or tar -xzf), then read the .fits files: they are "
+                "memory-mapped, not read whole."
+            )
+            return cls(available // 2, limits.max_members, advice)
+        return limits
+
+    @classmethod
+    def for_folder(cls, folder):
+        """
+        The configured limits, lowered to the free space of ``folder``.
+        """
+        limits = cls.configured()
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            return limits
+        if free < limits.max_bytes:
+            advice = f"That is the free space in {folder}: make room there or choose another folder."
+            return cls(free, limits.max_members, advice)
+        return limits
+
+    def too_large(self, name, declared=None):
+        """
+        The error for ``name`` unpacking to more than ``max_bytes``.
+        """
+        what = "unpacks to more than"
+        if declared:
+            what = f"declares a member of {_size_text(declared)}, more than"
+        msg = (
+            f"{name} {what} the {_size_text(self.max_bytes)} allowed; it was refused while "
+            f"unpacking (a file that expands that much may be a decompression bomb). {self.advice}"
+        )
+        return IrispyPlusLimitError(msg)
+
+    def too_many_members(self, name):
+        """
+        The error for the archive ``name`` holding more than ``max_members`` members.
+        """
+        msg = (
+            f"{name} holds more than {self.max_members} members, the most allowed; it was refused. "
+            "If the archive is genuine, raise irispy_plus.utils.config.conf.max_archive_members."
+        )
+        return IrispyPlusLimitError(msg)
+
+
+# --- streams -------------------------------------------------------------------------------
+
+
+def _damaged(name, error):
+    return IrispyPlusDamagedFileError(
+        f"{name} is damaged or cut short ({type(error).__name__}: {error}); none of its values "
+        "were used. Download it again."
+    )
+
+
+class _BoundedReader(io.RawIOBase):
+    """
+    A raw stream over the decompressed bytes of ``source`` that counts them, refuses more
+    than ``limits.max_bytes`` and names the file in any error of the stream.
+    """
+
+    def __init__(self, source, name, limits):
+        self._source = source
+        self._name = name
+        self._limits = limits
+        self.count = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            size = self._source.readinto(buffer)
+        except IrispyPlusError:
+            raise
+        except (*_DAMAGE, OSError) as error:
+            raise _damaged(self._name, error) from error
+        self.count += size
+        if self.count > self._limits.max_bytes:
+            raise self._limits.too_large(self._name)
+        return size
+
+    def drain(self):
+        """Read to the end of the stream: gzip checks its CRC and length there."""
+        buffer = bytearray(_CHUNK)
+        while self.readinto(buffer):
+            pass
+
+
+def _open_stream(name, limits, raw):
+    """The decompressed stream of ``raw`` (an open file), gzip or not."""
+    if raw.read(2) == _GZIP_MAGIC:
+        raw.seek(0)
+        return _BoundedReader(gzip.GzipFile(fileobj=raw, mode="rb"), name, limits)
+    raw.seek(0)
+    return _BoundedReader(raw, name, limits)
+
+
+def iter_gunzip(path, limits=None, name=None):
+    """
+    The decompressed bytes of a gzip file, in chunks; the last chunk comes only after the
+    CRC and length of the whole stream have been checked.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gz`` file (a regular file).
+    limits : Limits, optional
+        The limits; `Limits.configured` by default.
+    name : str, optional
+        How to name the file in messages; the path by default.
+
+    Yields
+    ------
+    bytes
+        Chunks of at most 1 MiB.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If ``path`` is not a regular file.
+    IrispyPlusDamagedFileError
+        If the stream is not gzip, is cut short or fails its CRC.
+    IrispyPlusLimitError
+        If it unpacks to more than ``limits.max_bytes``.
+    """
+    limits = limits or Limits.configured()
+    name = name or str(path)
+    with open_regular(path) as raw:
+        try:
+            stream = _BoundedReader(gzip.GzipFile(fileobj=raw, mode="rb"), name, limits)
+        except _DAMAGE as error:
+            raise _damaged(name, error) from error
+        while chunk := stream.read(_CHUNK):
+            yield chunk
+
+
+def gunzip_to_memory(path, limits=None, name=None):
+    """
+    Decompress a gzip file into memory, checking its CRC and length.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gz`` file (a regular file).
+    limits : Limits, optional
+        The limits; `Limits.for_memory` by default.
+    name : str, optional
+        How to name the file in messages; the path by default.
+
+    Returns
+    -------
+    bytearray
+        The decompressed content.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If ``path`` is not a regular file.
+    IrispyPlusDamagedFileError
+        If the stream is not gzip, is cut short or fails its CRC.
+    IrispyPlusLimitError
+        If it unpacks to more than ``limits.max_bytes``; memory then stays below that.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>>     >>> from irispy_plus.data import sample
+    >>> from irispy_plus.testing import write_gzip
+    >>> from irispy_plus.utils._decompress import gunzip_to_memory
+    >>> packed = write_gzip(sample.SJI_1400, Path(tempfile.mkdtemp()) / "sji.fits.gz")
+    >>> len(gunzip_to_memory(packed))
+    184320
+    """
+    limits = limits or Limits.for_memory()
+    name = name or str(path)
+    with open_regular(path) as raw:
+        try:
+            stream = _BoundedReader(gzip.GzipFile(fileobj=raw, mode="rb"), name, limits)
+        except _DAMAGE as error:
+            raise _damaged(name, error) from error
+        return _read_all(stream, limits.max_bytes)
+
+
+def _read_all(stream, max_bytes, size_hint=None):
+    """Everything ``stream`` gives, read into one growing buffer (no second copy)."""
+    content = bytearray(min(size_hint, max_bytes) if size_hint else 0)
+    filled = 0
+    while True:
+        if filled == len(content):
+            # Grow in place: large buffers are re-mapped, not copied, when they grow.
+            content.extend(bytes(_CHUNK))
+        with memoryview(content)[filled:] as view:
+            size = stream.readinto(view)
+        if not size:
+            break
+        filled += size
+    del content[filled:]
+    return content
+
+
+class _MemberReader(io.RawIOBase):
+    """The data of one tar member, naming the archive in any error of the stream."""
+
+    def __init__(self, source, name):
+        self._source = source
+        self._name = name
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            return self._source.readinto(buffer)
+        except IrispyPlusError:
+            raise
+        except (*_DAMAGE, OSError) as error:
+            raise _damaged(self._name, error) from error
+
+
+def iter_tar(path, limits=None, name=None):
+    """
+    The members of a tar archive (gzipped or not), in archive order, streamed.
+
+    Each member's data can be read while it is the current one. The archive is read to
+    its end (the gzip CRC and length checked) before the iteration stops.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.tar.gz`` or ``.tar`` file (a regular file).
+    limits : Limits, optional
+        The limits; `Limits.configured` by default.
+    name : str, optional
+        How to name the archive in messages; the path by default.
+
+    Yields
+    ------
+    tarfile.TarInfo, file object or None
+        Each member and, for a regular file, a binary stream of its data.
+
+    Raises
+    ------
+    IrispyPlusDamagedFileError
+        If the archive is cut short, is not a tar archive or fails its CRC.
+    IrispyPlusLimitError
+        If it unpacks to more than ``limits.max_bytes`` (a member declaring more is
+        refused before it is read) or holds more than ``limits.max_members`` members.
+    """
+    limits = limits or Limits.configured()
+    name = name or str(path)
+    with open_regular(path) as raw:
+        try:
+            stream = _open_stream(name, limits, raw)
+            with tarfile.open(fileobj=stream, mode="r|") as archive:
+                for count, member in enumerate(archive, start=1):
+                    if count > limits.max_members:
+                        raise limits.too_many_members(name)
+                    if member.size > limits.max_bytes - stream.count:
+                        raise limits.too_large(name, declared=member.size)
+                    data = archive.extractfile(member) if member.isfile() else None
+                    yield member, (None if data is None else _MemberReader(data, name))
+            stream.drain()
+        except _DAMAGE as error:
+            raise _damaged(name, error) from error
+
+
+def read_tar_to_memory(path, accept, limits=None, name=None):
+    """
+    Read the regular members of a tar archive that ``accept`` takes into memory.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.tar.gz`` or ``.tar`` file (a regular file).
+    accept : callable
+        Called with each regular member's name; True keeps it.
+    limits : Limits, optional
+        The limits; `Limits.for_memory` by default.
+    name : str, optional
+        How to name the archive in messages; the path by default.
+
+    Returns
+    -------
+    list of (str, bytearray)
+        The kept members' names and contents, in archive order, returned only once the
+        whole archive has been read and checked.
+
+    Raises
+    ------
+    IrispyPlusDamagedFileError, IrispyPlusLimitError
+        As for `iter_tar`.
+    """
+    limits = limits or Limits.for_memory()
+    kept = []
+    for member, data in iter_tar(path, limits, name):
+        if data is not None and accept(member.name):
+            kept.append((member.name, _read_all(data, member.size, size_hint=member.size)))
+    return kept
+
+
+class BufferFile(io.RawIOBase):
+    """
+    A read-only, seekable binary file over a buffer, without copying it (unlike
+    `io.BytesIO`, which copies anything but `bytes`).
+
+    Parameters
+    ----------
+    buffer : bytes-like
+        The content.
+
+    Examples
+    --------
+    >>> from irispy_plus.utils._decompress import BufferFile
+    >>> file = BufferFile(bytearray(b"SIMPLE  =   T"))
+    >>> file.seek(9), file.read(4)
+    (9, b'  T')
+    """
+
+    def __init__(self, buffer):
+        self._view = memoryview(buffer).toreadonly().cast("B")
+        self._position = 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def readinto(self, buffer):
+        start = min(self._position, len(self._view))
+        size = min(len(buffer), len(self._view) - start)
+        buffer[:size] = self._view[start : start + size]
+        self._position = start + size
+        return size
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        base = (0, self._position, len(self._view))[whence]
+        position = base + offset
+        if position < 0:
+            msg = f"negative seek position {position}"
+            raise ValueError(msg)
+        self._position = position
+        return position
+
+    def tell(self):
+        return self._position
