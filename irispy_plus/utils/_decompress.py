@@ -271,7 +271,7 @@ class Limits:
 
 def _damaged(name, error):
     return IrispyPlusDamagedFileError(
-        f"{name} is damaged or cut short ({type(error).__name__}: {error}); none of its values "
+        f"{name} is damaged or incomplete ({type(error).__name__}: {error}); none of its values "
         "were used. Download it again."
     )
 
