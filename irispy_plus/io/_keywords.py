@@ -14,6 +14,7 @@ from irispy_plus.utils.exceptions import IrispyPlusHeaderError
 __all__ = ["Keywords"]
 
 _REQUIRED = object()
+_DEFAULT = object()
 _ADVICE = "The file was altered or is damaged: use the original file from the IRIS archive."
 
 
@@ -57,15 +58,13 @@ IRIS archive.
         return IrispyPlusHeaderError(f"{self.name}: the {self.where} keyword {key} {problem}. {_ADVICE}")
 
     def _value(self, key, default):
+        """The header's value of ``key``, or ``_DEFAULT`` if it is missing and has a default."""
         if key in self.header:
             return self.header[key]
         if default is _REQUIRED:
-            msg = (
-                f"{self.name}: the {self.where} lacks the keyword {key} that every IRIS Level 2 "
-                f"file has. {_ADVICE}"
-            )
-            raise IrispyPlusHeaderError(msg)
-        return default
+            msg = f"{self.name}: the {self.where} lacks the keyword {key} that every IRIS Level 2 file has."
+            raise IrispyPlusHeaderError(f"{msg} {_ADVICE}")
+        return _DEFAULT
 
     def number(self, key, default=_REQUIRED, *, nonzero=False):
         """
@@ -91,6 +90,8 @@ IRIS archive.
             zero when ``nonzero``.
         """
         value = self._value(key, default)
+        if value is _DEFAULT:
+            return default
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise self.error(key, f"is {value!r}, not a number")
         if not math.isfinite(value):
@@ -122,6 +123,8 @@ IRIS archive.
             If the keyword is missing (and has no default), not an integer, or out of range.
         """
         value = self._value(key, default)
+        if value is _DEFAULT:
+            return default
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             raise self.error(key, f"is {value!r}, not an integer")
         value = int(value)
@@ -141,6 +144,8 @@ IRIS archive.
             If the keyword is missing (and has no default) or not a string.
         """
         value = self._value(key, default)
+        if value is _DEFAULT:
+            return default
         if not isinstance(value, str):
             raise self.error(key, f"is {value!r}, not text")
         return value.strip()
