@@ -276,3 +276,15 @@ def test_info_on_a_damaged_file_prints_one_line(tmp_path, capsys):
         assert str(path) in lines[0]
     assert main(["info", str(SJI), "--header", "7"]) == 1
     assert "there is no extension 7" in capsys.readouterr().err
+
+
+def test_metadata_read_later_is_typed_too(tmp_path):
+    path = with_keyword(RASTER, tmp_path, 0, "DSUN_OBS", "far")
+    with fits.open(path, mode="update") as hdulist:
+        hdulist[0].header["ENDOBS"] = ("never", "")
+    meta = next(iter(read_files(path).values())).meta
+    assert meta.date_start.isot == "2014-03-29T14:09:38.830"
+    with pytest.raises(IrispyPlusHeaderError, match="DSUN_OBS is 'far', not a number"):
+        meta.distance_to_sun
+    with pytest.raises(IrispyPlusHeaderError, match="ENDOBS is 'never'"):
+        meta.date_end
