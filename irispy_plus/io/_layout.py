@@ -21,7 +21,7 @@ from astropy.table import Table
 from astropy.utils.exceptions import AstropyUserWarning
 
 from irispy_plus.io._keywords import Keywords
-from irispy_plus.utils._decompress import BufferFile, require_regular_file
+from irispy_plus.utils._files import BufferFile, require_regular_file
 from irispy_plus.utils.exceptions import (
     IrispyPlusDamagedFileError,
     IrispyPlusFileError,

@@ -13,11 +13,8 @@ import os
 from pathlib import Path
 
 from irispy_plus.io._layout import Level2File
-from irispy_plus.utils._decompress import (
-    gunzip_to_memory,
-    read_tar_to_memory,
-    require_regular_file,
-)
+from irispy_plus.utils._decompress import gunzip_to_memory, read_tar_to_memory
+from irispy_plus.utils._files import require_regular_file
 from irispy_plus.utils.exceptions import IrispyPlusFileError
 
 __all__ = ["expand_sources", "open_sources"]
