@@ -305,7 +305,9 @@ def _read_all(stream, max_bytes, size_hint=None):
         if filled == len(content):
             # Grow in place: large buffers are re-mapped, not copied, when they grow.
             content.extend(bytes(_CHUNK))
-        with memoryview(content)[filled:] as view:
+        # At most a chunk per read: a larger request makes gzip and tarfile build (and
+        # join) that much in bytes of their own first, doubling or tripling the memory.
+        with memoryview(content)[filled : filled + _CHUNK] as view:
             size = stream.readinto(view)
         if not size:
             break
