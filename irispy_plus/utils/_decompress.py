@@ -212,8 +212,10 @@ def _open_stream(name, limits, raw):
 
 def iter_gunzip(path, limits=None, name=None):
     """
-    The decompressed bytes of a gzip file, in chunks; the last chunk comes only after the
-    CRC and length of the whole stream have been checked.
+    The decompressed bytes of a gzip file, in chunks, streamed with a bound on their total.
+
+    The iteration ends normally only once the CRC and length of the whole stream have been
+    checked; otherwise it raises, so what was received is verified only when it ends.
 
     Parameters
     ----------
