@@ -6,6 +6,7 @@ import astropy.units as u
 import numpy as np
 from astropy.nddata import StdDevUncertainty
 
+from irispy_plus.io._keywords import Keywords
 from irispy_plus.meta import AUX_TABLE, EXPOSURE_INDEX, FILENAME_TABLE, IRISMeta
 
 __all__ = ["READ_NOISE", "build_meta", "mid_exposure_times", "pc_per_exposure", "photon_uncertainty"]
@@ -70,7 +71,8 @@ def pc_per_exposure(layout, header, names):
     if all(name in aux.colnames for name in names):
         values = [aux[name].data for name in names]
     else:
+        keywords = Keywords(header, layout.name, "header")
         keys = [name[:-2] for name in names]
-        defaults = [float(header.get(key, 1.0 if key[2] == key[4] else 0.0)) for key in keys]
+        defaults = [keywords.number(key, 1.0 if key[2] == key[4] else 0.0) for key in keys]
         values = [np.full(len(aux), value) for value in defaults]
     return np.stack(values, axis=-1).reshape(-1, 2, 2)

@@ -4,9 +4,12 @@ Small helpers shared by every part of irispy-plus: errors, warnings and the logg
 
 from irispy_plus.utils.exceptions import (
     IrispyPlusAlignmentError,
+    IrispyPlusDamagedFileError,
     IrispyPlusDownloadError,
     IrispyPlusError,
     IrispyPlusFileError,
+    IrispyPlusHeaderError,
+    IrispyPlusLimitError,
     IrispyPlusMapError,
     IrispyPlusSearchError,
     IrispyPlusUsageError,
@@ -18,9 +21,12 @@ from irispy_plus.utils.logger import log
 
 __all__ = [
     "IrispyPlusAlignmentError",
+    "IrispyPlusDamagedFileError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusHeaderError",
+    "IrispyPlusLimitError",
     "IrispyPlusMapError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",

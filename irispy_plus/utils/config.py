@@ -17,9 +17,10 @@ class Conf(_config.ConfigNamespace):
     """
 
     max_decompressed_size = _config.ConfigItem(
-        64 * 2**30,
+        128 * 2**30,
         "The most bytes one compressed file (.fits.gz or a raster tarball) may unpack to; "
-        "a larger one is refused while it is being unpacked.",
+        "a larger one is refused while it is being unpacked. Reading in memory lowers it to "
+        "half the memory available, unpacking a download to the free space of its folder.",
         module="irispy_plus",
     )
     max_archive_members = _config.ConfigItem(

@@ -9,9 +9,12 @@ import warnings
 
 __all__ = [
     "IrispyPlusAlignmentError",
+    "IrispyPlusDamagedFileError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusHeaderError",
+    "IrispyPlusLimitError",
     "IrispyPlusMapError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",
@@ -36,6 +39,24 @@ class IrispyPlusFileError(IrispyPlusError, OSError):
 class IrispyPlusMapError(IrispyPlusError, ValueError):
     """
     An image cannot become a sunpy Map, be reprojected, co-aligned or cleaned as asked.
+    """
+
+
+class IrispyPlusDamagedFileError(IrispyPlusFileError):
+    """
+    A file is cut short or corrupt: a failed gzip CRC, a broken archive, missing bytes.
+    """
+
+
+class IrispyPlusHeaderError(IrispyPlusFileError):
+    """
+    A FITS header keyword or a table of an IRIS Level 2 file is missing or unusable.
+    """
+
+
+class IrispyPlusLimitError(IrispyPlusFileError):
+    """
+    A file is larger, or an archive holds more members, than a configured limit allows.
     """
 
 
