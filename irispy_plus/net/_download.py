@@ -28,7 +28,10 @@ from irispy_plus.net._unpack import check_gzip, gunzip_fits, untar_fits
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError
 from irispy_plus.utils.logger import log
 
-__all__ = ["FileTarget", "check_count", "fetch_targets"]
+__all__ = ["FAILURES", "FileTarget", "check_count", "fetch_targets"]
+
+FAILURES = log.getChild("net.failures")
+"""The logger of failed downloads: each failure is logged here once, as a warning."""
 
 _CHUNK = 1 << 20
 
@@ -397,7 +400,7 @@ def fetch_targets(targets, *, max_conn=5, max_splits=5, progress=True, overwrite
         raise
     for target, error in failed.values():
         wrapped = _failure(target.url, error)
-        log.warning("%s", wrapped)
+        FAILURES.warning("%s", wrapped)
         results.add_error(target, target.url, wrapped)
     return results
 

@@ -43,8 +43,18 @@ __all__ = [
 ]
 
 REAL_HOST = "https://www.lmsal.com"
-SEARCH_FAULTS = ("html", "malformed", "500", "stall")
-DOWNLOAD_FAULTS = ("404", "500", "fail_once", "stall", "truncate", "truncate_nolength", "corrupt", "html")
+SEARCH_FAULTS = ("html", "malformed", "500", "stall", "trickle", "huge", "incomplete")
+DOWNLOAD_FAULTS = (
+    "404",
+    "500",
+    "fail_once",
+    "stall",
+    "truncate",
+    "truncate_nolength",
+    "corrupt",
+    "html",
+    "trickle",
+)
 _CAP = 400
 _CHUNK = 64 * 1024
 
@@ -357,12 +367,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _write(self, body):
         rate = self.owner.rate
         started = time.monotonic()
-        for offset in range(0, len(body), _CHUNK):
-            self.wfile.write(body[offset : offset + _CHUNK])
-            if rate:
-                delay = started + (offset + _CHUNK) / rate - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
+        try:
+            for offset in range(0, len(body), _CHUNK):
+                self.wfile.write(body[offset : offset + _CHUNK])
+                if rate:
+                    delay = started + (offset + _CHUNK) / rate - time.monotonic()
+                    if delay > 0 and self.owner.stopping.wait(delay):
+                        return
+        except OSError:  # the client left
+            self.close_connection = True
 
     def _serve(self, head):
         parsed = urllib.parse.urlsplit(self.path)
@@ -376,7 +389,37 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         self.owner.stopping.wait(self.owner.stall_seconds)
 
-    def _search(self, params, head):
+    def _trickle(self, body):
+        """Send ``body`` one byte every ``trickle_interval`` seconds (until the client leaves)."""
+        self.close_connection = True
+        try:
+            for offset in range(len(body)):
+                self.wfile.write(body[offset : offset + 1])
+                self.wfile.flush()
+                if self.owner.stopping.wait(self.owner.trickle_interval):
+                    return
+        except OSError:
+            return
+
+    def _huge(self):
+        """Stream a JSON answer of ``huge_size`` bytes with no length (until the client leaves)."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        filler = b'{"eventId": "x", "goal": "' + b"z" * 65000 + b'"}, '
+        try:
+            self.wfile.write(b'{"Events": [')
+            for _ in range(self.owner.huge_size // len(filler)):
+                if self.owner.stopping.is_set():
+                    return
+                self.wfile.write(filler)
+                self.owner.huge_sent += len(filler)
+        except OSError:
+            return
+
+    def _search(self, params, head):  # noqa: PLR0911 - one branch per fault
         self.owner.search_params.append(params)
         fault = self.owner.search_fault
         if fault == "500":
@@ -392,6 +435,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if fault == "stall":
             self._stall()
             return
+        if fault == "huge":
+            self._huge()
+            return
         if fault == "malformed":
             self._send(200, b'{"Events": [{"eventId": "x", ', "application/json", head=head)
             return
@@ -404,6 +450,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         cap = min(_CAP, int(params.get("limit") or _CAP))
         body = json.dumps({"Events": found[:cap]}).encode()
+        if fault in ("trickle", "incomplete"):
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) + (1000 if fault == "incomplete" else 0)))
+            self.end_headers()
+            if fault == "trickle":
+                self._trickle(body)
+            else:
+                self._write(body)
+            return
         self._send(200, body, "application/json", head=head)
 
     def _file(self, path, head):  # noqa: PLR0911 - one branch per fault
@@ -456,6 +513,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._write(body[start : start + min(1024, end - start)])
             self._stall()
             return
+        if fault == "trickle":
+            self._trickle(body[start:end])
+            return
         if fault == "truncate":
             self.close_connection = True
             self._write(body[start : start + (end - start) // 2])
@@ -491,9 +551,13 @@ class HCRTestServer:
     files : dict
         Path -> bytes served instead of the built content.
     faults : dict
-        Path -> one of `DOWNLOAD_FAULTS`.
+        Path -> one of `DOWNLOAD_FAULTS` (``"trickle"``: a byte every ``trickle_interval``
+        seconds).
     search_fault : str or None
-        One of `SEARCH_FAULTS`.
+        One of `SEARCH_FAULTS`: ``"trickle"`` sends the answer a byte every
+        ``trickle_interval`` seconds, ``"huge"`` streams ``huge_size`` bytes (1 GiB) of JSON
+        without a length (``huge_sent`` counts what went out), ``"incomplete"`` declares
+        more bytes than it sends.
     requests : list of (method, path)
         Every request received.
     search_params : list of dict
@@ -511,6 +575,9 @@ class HCRTestServer:
         self.faults = {}
         self.search_fault = None
         self.stall_seconds = 30.0
+        self.trickle_interval = 0.5
+        self.huge_size = 1 << 30
+        self.huge_sent = 0
         self.requests = []
         self.search_params = []
         self.failed_once = set()
@@ -546,6 +613,7 @@ class HCRTestServer:
         self.requests.clear()
         self.search_params.clear()
         self.failed_once.clear()
+        self.huge_sent = 0
 
     def path_of(self, url):
         """The path part of a URL of this server."""

@@ -15,7 +15,7 @@ from sunpy.net.base_client import BaseClient, convert_row_to_table
 
 from irispy_plus.net import attrs as iris_attrs
 from irispy_plus.net._config import hcr_url
-from irispy_plus.net._download import FileTarget, check_count, fetch_targets
+from irispy_plus.net._download import FAILURES, FileTarget, check_count, fetch_targets
 from irispy_plus.net._hcr_api import query_events
 from irispy_plus.net._parfive import close_loops_of
 from irispy_plus.net._rows import COLUMNS, event_name, event_rows, prefer_final, rows_to_columns, select_rows
@@ -31,7 +31,6 @@ from irispy_plus.net._scripts import write_scripts
 from irispy_plus.net._table import IRISHCRResponseTable
 from irispy_plus.net._walker import walker
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, warn_user
-from irispy_plus.utils.logger import log
 
 __all__ = ["IRISHCRClient", "check_template", "get_fits"]
 
@@ -422,7 +421,7 @@ class _Refused:
 
 def _add_refused(results, refused):
     for url, error in refused:
-        log.warning("%s", error)
+        FAILURES.warning("%s", error)
         results.add_error(_Refused(error), url, error)
 
 

@@ -35,11 +35,11 @@ def test_search_prints_the_table(hcr, capsys, tmp_path):
     assert (tmp_path / "found.ecsv").is_file()
 
 
-def test_search_errors_exit_with_1(hcr, capsys):
+def test_search_errors_exit_with_1_and_usage_errors_with_2(hcr, capsys):
     hcr.search_fault = "html"
     assert main(["search", "--start", "2014-01-01", "--end", "2022-01-01"]) == 1
     assert "HTML page" in capsys.readouterr().err
-    assert main(["search", "--description", "x"]) == 1
+    assert main(["search", "--description", "x"]) == 2
     assert "--start and --end" in capsys.readouterr().err
 
 
