@@ -182,6 +182,8 @@ def read_bounded(response, pace, sink=None, chunk=1 << 16):
         pace.remaining()
         data = response.read1(chunk)
         if not data:
+            if response.length:  # the connection closed before the declared length
+                raise http.client.IncompleteRead(b"".join(parts), response.length)
             break
         pace.add(len(data))
         if sink is None:

@@ -206,7 +206,7 @@ def rewrite_urls(events, base):
     events = copy.deepcopy(list(events))
     for event in events:
         for group in event.get("groups") or []:
-            if group.get("comp_data_url"):
+            if isinstance(group.get("comp_data_url"), str):
                 group["comp_data_url"] = group["comp_data_url"].replace(REAL_HOST, base)
         if event.get("umodes"):
             event["umodes"] = event["umodes"].replace(REAL_HOST, base)
@@ -305,9 +305,17 @@ def _has_final(event):
     return any("level2_compressed" in str(g.get("comp_data_url")) for g in event.get("groups") or [])
 
 
+def _overlaps(event, start, stop):
+    """Whether the event overlaps the range; a damaged event (no or bad times) is served."""
+    try:
+        return _hcr_time(event["startTime"]) <= stop and _hcr_time(event["stopTime"]) >= start
+    except (KeyError, TypeError, ValueError):
+        return True
+
+
 def _matches(event, params):  # noqa: PLR0911 - one test per HCR filter
     start, stop = _hcr_time(params["startTime"]), _hcr_time(params["stopTime"])
-    if not (_hcr_time(event["startTime"]) <= stop and _hcr_time(event["stopTime"]) >= start):
+    if not _overlaps(event, start, stop):
         return False
     if "obsId" in params and str(event.get("iris_obsid")) not in params["obsId"].split(","):
         return False
@@ -444,7 +452,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if params.get("cmd") not in ("search-events3", "search-events-corr"):
             self._send(400, b"<html><body>unknown cmd</body></html>", head=head)
             return
-        found = sorted((e for e in self.owner.events if _matches(e, params)), key=lambda e: e["startTime"])
+        found = sorted(
+            (e for e in self.owner.events if _matches(e, params)), key=lambda e: str(e.get("startTime"))
+        )
         if params.get("outputformat") == "count":
             self._send(200, str(len(found)).encode(), "text/plain", head=head)
             return
