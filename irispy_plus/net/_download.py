@@ -236,6 +236,10 @@ def _parfive_round(targets, *, max_conn, max_splits, progress):
     with quiet_parfive():
         results = run(downloader.run_download())
     failures.update({error.url: _cause(error.exception) for error in results.errors})
+    for target in targets:
+        written = downloader.write_errors.get(str(target.part))
+        if written is not None and target.url not in failures:
+            failures[target.url] = OSError(written.errno, written.strerror, str(target.part))
     return failures
 
 
@@ -318,7 +322,7 @@ def _in_the_way(target):
     """A path where a folder stands for a file of ``target`` or a file for its folder, or None."""
     archive = target.unpack and target.filename.endswith(".tar.gz")
     folder = target.destination if archive else target.destination.parent
-    if target.part.is_dir():
+    if target.part.is_dir() or target.part.is_symlink():
         return target.part
     if not archive and target.destination.is_dir():
         return target.destination

@@ -121,8 +121,46 @@ class QuietDownloader(parfive.Downloader):
     irispy-plus reports each failure once itself, with what went wrong and what to do.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.write_errors = {}
+
     def _format_results(self, retvals, main_pb):
         return super()._format_results(retvals, None)
+
+    async def _write_worker(self, queue, file_pb, filepath):
+        """
+        Write each downloaded chunk at its offset; keep a failure instead of dying.
+
+        parfive waits until every chunk is written, so a writer that stopped at a failure
+        (a full disk, EFBIG, a busy file) would leave it waiting forever: this one records
+        the error in `write_errors`, takes the remaining chunks and lets the download end.
+        """
+        out = None
+        try:
+            out = open(filepath, "wb")  # noqa: SIM115 - closed below, after the last chunk
+        except OSError as error:
+            self.write_errors[str(filepath)] = error
+        try:
+            while True:
+                offset, chunk = await queue.get()
+                try:
+                    if str(filepath) not in self.write_errors:
+                        out.seek(offset)
+                        out.write(chunk)
+                        out.flush()
+                        if file_pb is not None:
+                            file_pb.update(len(chunk))
+                except OSError as error:
+                    self.write_errors[str(filepath)] = error
+                finally:
+                    queue.task_done()
+        finally:
+            if out is not None:
+                try:
+                    out.close()
+                except OSError as error:
+                    self.write_errors.setdefault(str(filepath), error)
 
 
 def run(coroutine):

@@ -190,3 +190,21 @@ def test_unreadable_numbers_are_unknown(hcr):
     damaged = table[table["OBSID"] == "3600000002"]
     assert list(damaged["Raster Steps"]) == [0]
     assert damaged["Step Size"].value[0] != damaged["Step Size"].value[0]  # NaN
+
+
+def test_a_write_that_fails_mid_download_is_reported_not_hung(hcr, sji_1400, tmp_path):
+    """A disk that fills up (here: a file-size limit, EFBIG) while parfive writes the download."""
+    resource = pytest.importorskip("resource")
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
+    try:
+        files = _bounded(IRISHCRClient().fetch, sji_1400, path=tmp_path, progress=False, max_splits=1)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    [error] = files.errors
+    assert "EFBIG" in str(error.exception)
+    assert files_under(tmp_path) == []
