@@ -175,7 +175,11 @@ def _run_search(args):
     except _UsageError as error:
         _fail("search", error)
         return _USAGE
-    table = _results(args)
+    try:
+        table = _results(args)
+    except KeyboardInterrupt:
+        _fail("search", "interrupted")
+        return _INTERRUPTED
     shown = [name for name in table.colnames if name not in HIDDEN_COLUMNS or (args.urls and name == "url")]
     if len(table):
         print("\n".join(table[shown].pformat(max_lines=-1, max_width=-1, show_dtype=False)))

@@ -28,26 +28,34 @@ __all__ = ["QuietDownloader", "close_loops_of", "paced_session_config", "quiet_p
 
 
 class _PacedStream:
-    """A response body whose reads obey a `Pace` (deadline, minimum rate)."""
+    """
+    A response body whose reads obey a `Pace`: its deadline and minimum rate.
+
+    The deadline is one timer per response that fails the stream (waking a read that
+    waits); the rate is counted on each read. Both end the read with `TransferTooSlow`.
+    """
 
     def __init__(self, stream, pace):
         self._stream = stream
         self._pace = pace
+        self._timer = asyncio.get_running_loop().call_later(pace.deadline, self._expire)
+
+    def _expire(self):
+        msg = f"not finished within the deadline of {self._pace.deadline:g} s"
+        self._stream.set_exception(TransferTooSlow(msg))
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
 
     async def read(self, n=-1):
-        scope = asyncio.timeout(self._pace.remaining())
         try:
-            async with scope:
-                chunk = await self._stream.read(n)
-        except TimeoutError as error:
-            if scope.expired():
-                msg = f"not finished within the deadline of {self._pace.deadline:g} s"
-                raise TransferTooSlow(msg) from error
+            chunk = await self._stream.read(n)
+            if not chunk:
+                self._timer.cancel()
+            self._pace.add(len(chunk))
+        except BaseException:
+            self._timer.cancel()
             raise
-        self._pace.add(len(chunk))
         return chunk
 
 
@@ -85,6 +93,8 @@ def paced_session_config(progress):
     seconds = timeout()
     deadline = limits("download")["deadline"]
     return parfive.SessionConfig(
+        # the deadline itself is kept by each response (_PacedStream), with a clear message;
+        # aiohttp's total time-out is only a backstop
         timeouts=aiohttp.ClientTimeout(total=deadline + seconds, sock_connect=seconds, sock_read=seconds),
         file_progress=progress,
         chunksize=1 << 16,  # parfive's default of 1 kB costs a lot of CPU per MB

@@ -62,8 +62,14 @@ def test_unsafe_names_are_refused(value):
 def test_unusable_urls_get_a_named_error_before_any_request(url):
     with pytest.raises(IrispyPlusDownloadError, match="URL"):
         check_url(url)
-    with pytest.raises(IrispyPlusDownloadError):
-        http_get(url) if not url.startswith("http://127") else check_url(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "javascript:alert(1)", "ftp://127.0.0.1/x", "http:///x"]
+)
+def test_the_http_function_opens_only_http(url):
+    with pytest.raises(IrispyPlusDownloadError, match="not http"):
+        http_get(url)
 
 
 def test_obsid_without_event_id_form_cannot_climb_out(hcr, tmp_path):
