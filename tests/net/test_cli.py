@@ -183,3 +183,31 @@ def test_fetch_reports_each_failure_once(hcr, capsys, tmp_path):
     assert err.count("HTTP 404") == 1
     assert "Traceback" not in err
     assert "failed to download" not in err
+
+
+def test_fetch_dir_template_cannot_climb_out(hcr, capsys, tmp_path):
+    from irispy_plus.net._testing import make_event, rewrite_urls
+
+    bad = make_event(
+        "20200101_001000_3600000002", "2020-01-01T00:40:00", bands=("1400",), description="../../x"
+    )
+    hcr.events = rewrite_urls([bad], hcr.url)
+    status = main(
+        [
+            "fetch",
+            "--start",
+            "2020-01-01T00:00",
+            "--end",
+            "2020-01-01T01:00",
+            "--kind",
+            "sji",
+            "--dir",
+            str(tmp_path / "in" / "{description}" / "{file}"),
+            "--no-progress",
+        ]
+    )
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "{description} '../../x'" in err
+    assert "Traceback" not in err
+    assert files_under(tmp_path) == []
