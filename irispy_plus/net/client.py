@@ -2,9 +2,11 @@
 The `sunpy.net.Fido` client for IRIS Level 2 files listed by the HEK Coverage Registry.
 """
 
+import os
 import re
 import string
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
 import parfive
@@ -451,18 +453,18 @@ def _kind_of(kind, raster_only, sji_only):
 
 
 def get_fits(
-    query_text,
-    path=None,
+    query_text: str,
+    path: str | os.PathLike | None = None,
     *,
-    kind=None,
-    unpack=None,
-    text_files=False,
-    raster_only=False,
-    sji_only=False,
-    output_dir=None,
-    decompress=None,
+    kind: str | Sequence[str] | None = None,
+    unpack: bool | None = None,
+    text_files: bool = False,
+    raster_only: bool = False,
+    sji_only: bool = False,
+    output_dir: str | os.PathLike | None = None,
+    decompress: bool | None = None,
     **fetch_kwargs,
-):
+) -> parfive.Results:
     """
     Find and fetch the files of a pasted IRIS search URL: the tutorial's ``hcr2fits.get_fits``.
 
