@@ -62,7 +62,10 @@ class _DiskBackedMixin:
         from irispy_plus.io._common import photon_uncertainty
         from irispy_plus.io._lazy import as_dask
 
-        scaled, mask = (source.view(item) for source in self._lazy_sources)
+        # ndcube treats a list of per-axis items as a tuple (a memory map would take it
+        # as fancy indexing), so the file views are indexed with the same tuple.
+        key = tuple(item) if isinstance(item, list) else item
+        scaled, mask = (source.view(key) for source in self._lazy_sources)
         if scaled.shape != new.data.shape:  # pragma: no cover - numpy and ndcube agree
             return new
         new._data = as_dask(scaled)
@@ -314,6 +317,29 @@ class IRISRasterSequence(RasterSequence):
         The window label, e.g. ``"Si IV 1403"``.
         """
         return self.data[0].meta.spectral_window
+
+    @property
+    def index_as_cube(self):
+        """
+        Index the sequence as one cube whose exposure axis runs through every repeat.
+
+        Integers and slices follow numpy's rules on that long axis (negative indices,
+        stops past the end); a slice with a step is refused, since a cube's world
+        coordinates cannot skip exposures. Lazy and loaded sequences give the same cubes.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> sequence = read_files(sample.RASTER_SERIES)["Si IV 1403"]
+        >>> [cube.shape for cube in sequence.index_as_cube[6:10, 50:60].data]
+        [(2, 10, 29), (2, 10, 29)]
+        >>> sequence.index_as_cube[-1].shape
+        (109, 29)
+        """
+        from irispy_plus._sequence_index import CubeLikeIndexer
+
+        return CubeLikeIndexer(self)
 
     def quick_look(self, **kwargs):
         """

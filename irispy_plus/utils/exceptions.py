@@ -11,6 +11,7 @@ __all__ = [
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusIndexError",
     "IrispyPlusSearchError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
@@ -27,6 +28,12 @@ class IrispyPlusError(Exception):
 class IrispyPlusFileError(IrispyPlusError, OSError):
     """
     A file is not an IRIS Level 2 file, is damaged, or lacks what is needed.
+    """
+
+
+class IrispyPlusIndexError(IrispyPlusError, IndexError):
+    """
+    An index into a cube or sequence is out of range or of a form it cannot take.
     """
 
 
