@@ -136,7 +136,7 @@ def test_load_and_unload():
 def test_uncertainty_is_photon_and_read_noise():
     cube = read_files(sample.SNS_RASTER, windows="Mg II k 2796", uncertainty=True)["Mg II k 2796"]
     data = np.asarray(cube.data)
-    expected = np.sqrt(np.maximum(data, 0) / 18 + 1.2**2)
+    expected = np.sqrt(np.maximum(data, 0) / 18 + 1.2**2)  # NUV: 18 photons/DN, 1.2 DN
     np.testing.assert_allclose(np.asarray(cube.uncertainty.array), expected, rtol=1e-6)
 
 
