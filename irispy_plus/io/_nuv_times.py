@@ -14,6 +14,7 @@ import astropy.units as u
 import numpy as np
 from astropy.time import Time
 
+from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.utils.logger import log
 
 __all__ = ["nuv_mid_exposure_seconds"]
@@ -70,9 +71,37 @@ def _from_file_names(layout, exposed):
     The seconds after STARTOBS that the NUV file names give (NaN where an exposure has
     no light), or ``(None, reason)``.
     """
+    names, reason = _nuv_names(layout, len(exposed))
+    if names is None:
+        return None, reason
+    stamps = []
+    for row, (name, has_light) in enumerate(zip(names, exposed, strict=True)):
+        match = _NUV_NAME.search(str(name))
+        if match is None and has_light:
+            return None, f"row {row} of the file-name table names no NUV file ({str(name).strip()!r})"
+        if match is None:
+            stamps.append(None)
+            continue
+        year, month, day, hour, minute, second, hundredths = match.groups()
+        stamps.append(f"{year}-{month}-{day}T{hour}:{minute}:{second}.{hundredths}")
+    seconds = np.full(len(exposed), np.nan)
+    named = [stamp is not None for stamp in stamps]
+    if any(named):
+        try:
+            times = Time([stamp for stamp in stamps if stamp is not None], format="isot", scale="utc")
+        except ValueError as error:
+            return None, f"a NUV file name holds no valid time ({error})"
+        seconds[named] = (times - layout.start_time).to_value(u.s)
+    return seconds, ""
+
+
+def _nuv_names(layout, n_exposures):
+    """
+    The column of level 1 NUV file names, one per exposure, or ``(None, reason)``.
+    """
     try:
         table = layout.filename_table
-    except Exception as error:  # noqa: BLE001 - any unreadable table means: use TIME
+    except IrispyPlusError as error:
         return None, f"the file-name table cannot be read ({error})"
     if table is None or not len(table.colnames):
         return None, "the file has no file-name table"
@@ -81,28 +110,9 @@ def _from_file_names(layout, exposed):
         column = next((name for name in table.colnames if _names_nuv_files(table[name])), None)
     if column is None:
         return None, "the file-name table has no NUV file names"
-    if len(table) != len(exposed):
-        return None, f"the file-name table has {len(table)} rows for {len(exposed)} exposures"
-    stamps = []
-    for row, (name, has_light) in enumerate(zip(table[column], exposed, strict=True)):
-        match = _NUV_NAME.search(str(name))
-        if match is None:
-            if has_light:
-                return None, f"row {row} of the file-name table names no NUV file ({str(name).strip()!r})"
-            stamps.append(None)
-            continue
-        year, month, day, hour, minute, second, hundredths = match.groups()
-        stamps.append(f"{year}-{month}-{day}T{hour}:{minute}:{second}.{hundredths}")
-    good = [stamp for stamp in stamps if stamp is not None]
-    if not good:
-        return np.full(len(exposed), np.nan), ""
-    try:
-        times = Time(good, format="isot", scale="utc")
-    except ValueError as error:
-        return None, f"a NUV file name holds no valid time ({error})"
-    seconds = np.full(len(exposed), np.nan)
-    seconds[[stamp is not None for stamp in stamps]] = (times - layout.start_time).to_value(u.s)
-    return seconds, ""
+    if len(table) != n_exposures:
+        return None, f"the file-name table has {len(table)} rows for {n_exposures} exposures"
+    return table[column], ""
 
 
 def _names_nuv_files(column):

@@ -76,7 +76,7 @@ def _exposure_mid_times(layout, detector, exposure_times, nuv_cache):
     return nuv_cache[layout.name]
 
 
-def _window_cube(layout, info, obstime, observer, uncertainty, nuv_cache):
+def _window_cube(layout, info, obstime, observer, uncertainty, *, nuv_cache):
     header = layout.headers[info.index]
     detector = "FUV" if info.band.startswith("FUV") else "NUV"
     unit = dn_unit(detector)
@@ -170,7 +170,7 @@ def build_raster_collection(layouts, windows=None, uncertainty=False):
     for layout, infos in zip(layouts, infos_per_file, strict=True):
         for info in infos:
             cubes.setdefault(info.label, []).append(
-                _window_cube(layout, info, obstime, observer, uncertainty, nuv_cache)
+                _window_cube(layout, info, obstime, observer, uncertainty, nuv_cache=nuv_cache)
             )
     if len(layouts) == 1:
         values = {label: cube_list[0] for label, cube_list in cubes.items()}
