@@ -295,6 +295,15 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
         header = f"{self.meta.spectral_window} from {self.meta.filename}"
         return f"{header}\n{super().__str__()}"
 
+    def __repr__(self):
+        from irispy_plus._cube_repr import cube_summary
+
+        return cube_summary(
+            self,
+            f"IRISSpectrogramCube {self.meta.spectral_window}",
+            ("exposure", "slit", "wavelength"),
+        )
+
 
 class IRISRasterSequence(RasterSequence):
     """
@@ -340,6 +349,12 @@ class IRISRasterSequence(RasterSequence):
         from irispy_plus._sequence_index import CubeLikeIndexer
 
         return CubeLikeIndexer(self)
+
+    def __repr__(self):
+        from irispy_plus._cube_repr import sequence_summary
+
+        label = self.spectral_window if self.data else ""
+        return sequence_summary(self, f"IRISRasterSequence {label}".rstrip())
 
     def quick_look(self, **kwargs):
         """
@@ -415,7 +430,8 @@ class RasterCollection(NDCollection):
         lines = [
             f"RasterCollection: OBSID {meta.obsid}, {meta.observation_description}",
             f"  start {meta.get('STARTOBS')}, {len(self)} window(s):",
-            f"    {'window':<14} {'band':<5} {'wavelength (Å)':<19} shape (exposure, slit, wavelength)",
+            f"    {'window':<14} {'band':<5} {'wavelength (Å)':<19} {'unit':<12} "
+            "shape (exposure, slit, wavelength)",
         ]
         for label, value in self.items():
             if isinstance(value, IRISRasterSequence):
@@ -426,11 +442,15 @@ class RasterCollection(NDCollection):
                 shape = str(value.shape)
             low, high = first.meta.get("wavelength_range", (None, None))
             wavelength = f"{low:.2f}-{high:.2f}" if low is not None else ""
-            lines.append(f"    {label:<14} {first.meta.band:<5} {wavelength:<19} {shape}")
+            lines.append(f"    {label:<14} {first.meta.band:<5} {wavelength:<19} {first.unit!s:<12} {shape}")
         return "\n".join(lines)
 
     def __repr__(self):
-        return f"<{self!s}>"
+        from irispy_plus._cube_repr import coverage_lines
+
+        lines = str(self).split("\n")
+        lines[1:1] = coverage_lines(self.values())
+        return "<" + "\n".join(lines) + ">"
 
     def load(self):
         """
@@ -526,13 +546,20 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
         )
 
     def __repr__(self):
-        return f"{object.__repr__(self)}\n{self!s}"
+        from irispy_plus._cube_repr import cube_summary
+
+        return cube_summary(self, f"IRISSJICube {self.band}", ("time", "y", "x"))
 
 
 class SJICollection(NDCollection):
     """
     Several slit-jaw cubes, keyed by band (``"SJI_1400"``).
     """
+
+    def __repr__(self):
+        from irispy_plus._cube_repr import sji_collection_summary
+
+        return sji_collection_summary(self)
 
 
 class IRISObservation(dict):
@@ -548,6 +575,10 @@ class IRISObservation(dict):
     >>> sorted(observation)
     ['SJI_1330', 'SJI_1400', 'SJI_2796', 'SJI_2832', 'raster']
     """
+
+    def __repr__(self):
+        parts = [f"{key}: {value!r}" for key, value in self.items()]
+        return "<IRISObservation\n" + "\n".join(parts) + ">"
 
     @property
     def raster(self):
