@@ -123,6 +123,9 @@ class ClipLevels(tuple):
 
 _FROM_CONFIG = "config"
 
+#: An image whose lowest value is at or below this holds Level 2 fill (-200 DN).
+_HOLDS_FILL = -199.0
+
 
 def histo_opt(
     image,
@@ -138,8 +141,9 @@ def histo_opt(
     As SolarSoft's ``iris_histo_opt``: the finite pixels are binned, the levels are read
     off the cumulative histogram at ``cutoff`` and ``1 - cutoff``, and the low level is
     never below the second bin. Fill does not set the scale: masked pixels (of a
-    `numpy.ma.MaskedArray`) and values at or below ``fill_threshold`` (Level 2 fill,
-    -200 DN, smeared by the warping) are left out, unless nothing else is left.
+    `numpy.ma.MaskedArray`) are left out, and in an image that holds Level 2 fill (a
+    value at or below -199) so are the values at or below ``fill_threshold`` (the fill
+    smeared by the warping), unless nothing else is left.
 
     The result unpacks as iris_lmsalpy's pair: ``vmin, vmax = histo_opt(image)``.
 
@@ -152,9 +156,9 @@ def histo_opt(
     gamma : float, optional
         The display exponent carried by the result.
     fill_threshold : float or None, optional
-        Values at or below this are fill and left out; by default the ``fill_threshold``
-        configuration item (`irispy_plus.utils.config`, in DN). Pass None for images that
-        are not in DN, such as velocity maps.
+        Values at or below this are fill and left out, if the image holds fill at all;
+        by default the ``fill_threshold`` configuration item (`irispy_plus.utils.config`,
+        in DN). None keeps every finite value.
     verbose : bool, optional
         Print the pixels used, the data range and the levels, as iris_lmsalpy does.
 
@@ -192,7 +196,9 @@ def histo_opt(
     values = np.ma.filled(np.ma.asarray(image, dtype=np.float64), np.nan).ravel()
     values = values[np.isfinite(values)]
     n_finite, n_fill = values.size, 0
-    if fill_threshold is not None:
+    # Only images that hold fill (-200, or its smear below it) lose the values at or
+    # below the threshold: a velocity map in km/s keeps its strong blue shifts.
+    if fill_threshold is not None and values.size and values.min() <= _HOLDS_FILL:
         signal = values[values > fill_threshold]
         if signal.size:
             n_fill = values.size - signal.size

@@ -83,3 +83,14 @@ def test_qt_movie_default_levels_are_off_fill():
         assert viewer.levels.low > conf.fill_threshold
     finally:
         viewer.widget.close()
+
+
+def test_images_without_fill_keep_their_low_values():
+    # A velocity map (km/s) with strong blue shifts holds no fill: nothing is left out.
+    rng = np.random.default_rng(3)
+    velocity = rng.normal(0, 40, 20_000)
+    assert (velocity <= conf.fill_threshold).mean() > 0.05
+    assert histo_opt(velocity) == histo_opt(velocity, fill_threshold=None)
+    # The same map with fill pixels: the fill and the smear go, the map's range stays.
+    with_fill = np.concatenate([velocity, np.full(500, -200.0), np.linspace(-199, -60, 50)])
+    assert histo_opt(with_fill).low > conf.fill_threshold
