@@ -14,6 +14,7 @@ __all__ = [
     "IrispyPlusError",
     "IrispyPlusFileError",
     "IrispyPlusHeaderError",
+    "IrispyPlusIndexError",
     "IrispyPlusLimitError",
     "IrispyPlusMapError",
     "IrispyPlusSearchError",
@@ -57,6 +58,12 @@ class IrispyPlusHeaderError(IrispyPlusFileError):
 class IrispyPlusLimitError(IrispyPlusFileError):
     """
     A file is larger, or an archive holds more members, than a configured limit allows.
+    """
+
+
+class IrispyPlusIndexError(IrispyPlusError, IndexError):
+    """
+    An index into a cube or sequence is out of range or of a form it cannot take.
     """
 
 
