@@ -3,6 +3,7 @@ Small helpers shared by every part of irispy-plus: errors, warnings and the logg
 """
 
 from irispy_plus.utils.exceptions import (
+    IrispyPlusDiagnosticError,
     IrispyPlusDownloadError,
     IrispyPlusError,
     IrispyPlusFileError,
@@ -14,6 +15,7 @@ from irispy_plus.utils.exceptions import (
 from irispy_plus.utils.logger import log
 
 __all__ = [
+    "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",

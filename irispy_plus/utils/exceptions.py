@@ -8,6 +8,7 @@ warning from `IrispyPlusWarning`, so that callers can catch the whole family at 
 import warnings
 
 __all__ = [
+    "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
@@ -39,6 +40,13 @@ class IrispyPlusSearchError(IrispyPlusError):
 class IrispyPlusDownloadError(IrispyPlusError):
     """
     A download or the unpacking of a downloaded file failed.
+    """
+
+
+class IrispyPlusDiagnosticError(IrispyPlusError, ValueError):
+    """
+    A spectral diagnostic (Mg II features, red-blue asymmetry...) cannot be computed
+    from the given data or arguments.
     """
 
 
