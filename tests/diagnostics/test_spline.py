@@ -12,7 +12,9 @@ from irispy_plus.diagnostics._spline import tension_spline_matrix
 REFERENCE = Path(__file__).parents[1] / "data" / "mg_features" / "idl_spline_reference.ecsv"
 
 
-@pytest.mark.parametrize(("tension", "column", "tolerance"), [(0, "tension_0", 1e-8), (1, "tension_1", 1e-12)])
+@pytest.mark.parametrize(
+    ("tension", "column", "tolerance"), [(0, "tension_0", 1e-8), (1, "tension_1", 1e-12)]
+)
 def test_matches_idl_spline(tension, column, tolerance):
     table = Table.read(REFERENCE)
     x = np.arange(-2.5, 2.5001, 0.25)
