@@ -42,7 +42,7 @@ def mg_model(wave, k=None, h=None, background=20.0, triplet=0.0):
 
 def mg_profile(start=2794.0, stop=2806.0, step=MG_STEP, **kwargs):
     """Wavelengths (Å) and the noise-free profile of `mg_model` sampled on them."""
-    wave = start + step * np.arange(int(round((stop - start) / step)) + 1)
+    wave = start + step * np.arange(round((stop - start) / step) + 1)
     return wave, mg_model(wave, **kwargs)
 
 

@@ -66,8 +66,10 @@ def test_single_peaked_profile_has_a_core_and_no_peaks():
     flags = QualityFlag(int(maps["k_flags"].data))
     assert flags == QualityFlag.SINGLE_PEAK
     assert float(maps["k3_velocity"].data) == pytest.approx(4.0, abs=0.3)
-    assert np.isnan(maps["k2v_velocity"].data) and np.isnan(maps["k2r_intensity"].data)
-    assert maps["k2v_velocity"].mask and not maps["k3_velocity"].mask
+    assert np.isnan(maps["k2v_velocity"].data)
+    assert np.isnan(maps["k2r_intensity"].data)
+    assert maps["k2v_velocity"].mask
+    assert not maps["k3_velocity"].mask
     assert int(maps["h_flags"].data) == 0
 
 
@@ -128,7 +130,8 @@ def test_kh_ratio_and_triplet_emission():
     _, emission = mg_profile(triplet=30.0)
     _, absorption = mg_profile(triplet=-10.0)
     index = mg_features(np.stack([emission, absorption]), wave)["triplet_emission"].data
-    assert index[0] > 0.3 and index[1] < -0.1
+    assert index[0] > 0.3
+    assert index[1] < -0.1
 
 
 def test_only_k_in_the_window_gives_nan_h_maps():
@@ -136,7 +139,8 @@ def test_only_k_in_the_window_gives_nan_h_maps():
     maps = mg_features(mg_model(wave), wave)
     assert int(maps["k_flags"].data) == 0
     assert int(maps["h_flags"].data) == QualityFlag.NO_DATA
-    assert np.isnan(maps["h3_velocity"].data) and np.isnan(maps["kh_ratio"].data)
+    assert np.isnan(maps["h3_velocity"].data)
+    assert np.isnan(maps["kh_ratio"].data)
     assert np.isnan(maps["triplet_emission"].data)
 
 
@@ -177,7 +181,8 @@ def test_cube_maps_keep_the_celestial_and_time_coordinates():
 def test_sequence_gives_one_dict_per_raster():
     sequence = read_files(sample.RASTER_SERIES[:2], windows="Mg II k 2796")["Mg II k 2796"]
     result = mg_features(sequence)
-    assert isinstance(result, list) and len(result) == 2
+    assert isinstance(result, list)
+    assert len(result) == 2
     assert result[1]["k3_velocity"].data.shape == sequence.data[1].data.shape[:-1]
 
 
