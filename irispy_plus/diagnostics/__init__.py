@@ -9,7 +9,8 @@ celestial and time coordinates plus a flag map of
 """
 
 from irispy_plus.diagnostics._mg_features import mg_features
+from irispy_plus.diagnostics._red_blue import red_blue_asymmetry
 from irispy_plus.diagnostics._spline import tension_spline
 from irispy_plus.fitting._flags import QualityFlag
 
-__all__ = ["QualityFlag", "mg_features", "tension_spline"]
+__all__ = ["QualityFlag", "mg_features", "red_blue_asymmetry", "tension_spline"]
