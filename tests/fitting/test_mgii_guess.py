@@ -74,5 +74,8 @@ def test_fitted_profile_has_the_true_peaks_and_core(k):
         found = fine[pick(np.where(near, model, -sign * np.inf))]
         # Within 1 km/s: seven Gaussians only approximate this profile shape.
         assert abs(found - expected) < 0.0095, feature
-    # The reversal component sits at the core, not at a bound.
-    assert fit.best_vals[5] == pytest.approx(MGII_K * (1 + truth["3"][0] / C_KMS), abs=0.01)
+    # The reversal component sits near the core, not at a bound (with a shallow,
+    # off-centre reversal the components share the work differently).
+    tolerance = 0.01 if k.get("depth", 0.6) > 0.5 else 0.04
+    assert fit.best_vals[5] == pytest.approx(MGII_K * (1 + truth["3"][0] / C_KMS), abs=tolerance)
+    assert abs(abs(fit.best_vals[5] - MGII_K) - 0.3) > 0.05
