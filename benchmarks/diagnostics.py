@@ -23,7 +23,7 @@ import numpy as np
 from irispy_plus.diagnostics import mg_features
 from irispy_plus.diagnostics._mg_arrays import MGII_H_REST, MGII_K_REST, feature_block, line_setup
 from irispy_plus.diagnostics._mg_features import _triplet_setup
-from irispy_plus.diagnostics._testing import mg_model
+from irispy_plus.diagnostics.synthetic import mg_model
 
 STEP = 0.02546
 

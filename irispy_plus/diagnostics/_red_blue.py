@@ -5,10 +5,10 @@ Red-blue asymmetry of line profiles: `red_blue_asymmetry`.
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
-from astropy.wcs import WCS
 from ndcube import NDCube
 from ndcube.wcs.wrappers import CompoundLowLevelWCS
 
+from irispy_plus.diagnostics._axis_wcs import TabularAxisWCS
 from irispy_plus.diagnostics._common import (
     flag_map,
     map_coordinates,
@@ -138,17 +138,7 @@ def _parabolic_peak(x, y):
 
 
 def _offset_wcs(offsets):
-    wcs = WCS(naxis=1)
-    steps = np.diff(offsets)
-    if offsets.size > 1 and np.allclose(steps, steps[0], rtol=1e-9, atol=0):
-        wcs.wcs.ctype = ["OFFSET"]
-        wcs.wcs.cunit = ["km/s"]
-        wcs.wcs.crpix = [1]
-        wcs.wcs.crval = [offsets[0]]
-        wcs.wcs.cdelt = [steps[0]]
-    else:
-        wcs.wcs.ctype = ["PIXEL"]
-    return wcs
+    return TabularAxisWCS(offsets * u.km / u.s, "custom:spect.dopplerVeloc.offset", "velocity offset")
 
 
 @u.quantity_input(offsets=u.km / u.s, width=u.km / u.s)
@@ -178,7 +168,8 @@ def red_blue_asymmetry(
         Spectra with wavelength last (numpy or dask); a cube gives wavelengths, mask and
         coordinates.
     offsets : `~astropy.units.Quantity`, optional
-        Velocity offsets from the centre; 0 to 150 km/s in steps of 5 km/s by default.
+        Increasing velocity offsets (>= 0) from the centre; 0 to 150 km/s in steps of
+        5 km/s by default.
     width : `~astropy.units.Quantity`, optional
         Width of the red and blue bands.
     centre : {"fit", "moments", "peak"} or `~astropy.units.Quantity`, optional
@@ -230,8 +221,13 @@ def red_blue_asymmetry(
         offsets = np.arange(0, 151, 5) * u.km / u.s
     offsets_kms = np.atleast_1d(offsets.to_value(u.km / u.s)).astype(float)
     width_kms = float(width.to_value(u.km / u.s))
-    if offsets_kms.ndim != 1 or not np.all(np.isfinite(offsets_kms)) or np.any(offsets_kms < 0):
-        msg = f"red_blue_asymmetry: offsets={offsets} must be finite velocities >= 0 (one axis)."
+    if (
+        offsets_kms.ndim != 1
+        or not np.all(np.isfinite(offsets_kms))
+        or np.any(offsets_kms < 0)
+        or np.any(np.diff(offsets_kms) <= 0)
+    ):
+        msg = f"red_blue_asymmetry: offsets={offsets} must be finite, increasing velocities >= 0."
         raise IrispyPlusDiagnosticError(msg)
     if not np.isfinite(width_kms) or width_kms <= 0:
         msg = f"red_blue_asymmetry: width={width} must be a positive velocity."
@@ -277,7 +273,13 @@ def red_blue_asymmetry(
     coords = map_coordinates(cube, packed.ndim - 1)
     rb = packed[..., :-1]
     map_wcs, extra, global_coords = coords
-    low = getattr(map_wcs, "low_level_wcs", map_wcs)
+    axes = [_offset_wcs(offsets_kms)]
+    if cube is not None:
+        axes.append(getattr(map_wcs, "low_level_wcs", map_wcs))
+    else:
+        # Pixel axes (numpy order reversed, as WCS pixel axes are).
+        axes += [TabularAxisWCS(np.arange(n) * u.pix, "custom:pixel") for n in rb.shape[-2::-1]]
+    wcs = axes[0] if len(axes) == 1 else CompoundLowLevelWCS(*axes)
     meta = {
         "diagnostic": "red_blue_asymmetry",
         "offsets": offsets_kms * u.km / u.s,
@@ -286,7 +288,7 @@ def red_blue_asymmetry(
     }
     asymmetry = NDCube(
         rb,
-        wcs=CompoundLowLevelWCS(_offset_wcs(offsets_kms), low),
+        wcs=wcs,
         unit=u.dimensionless_unscaled,
         mask=~np.isfinite(rb),
         meta=meta,

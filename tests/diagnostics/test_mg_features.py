@@ -10,7 +10,7 @@ from irispy_plus import read_files
 from irispy_plus.data import sample
 from irispy_plus.diagnostics import QualityFlag, mg_features
 from irispy_plus.diagnostics._mg_arrays import MGII_H_REST, MGII_K_REST
-from irispy_plus.diagnostics._testing import mg_model, mg_profile, mg_spectra, true_features
+from irispy_plus.diagnostics.synthetic import mg_model, mg_profile, mg_spectra, true_features
 from irispy_plus.utils import IrispyPlusDiagnosticError
 
 C_KMS = 299792.458

@@ -107,6 +107,9 @@ def test_cube_keeps_coordinates_and_adds_an_offset_axis():
     assert flags.data.shape == cube.data.shape[:-1]
     offsets = rb[0, 0].axis_world_coords()[0]
     np.testing.assert_allclose(offsets.to_value(u.km / u.s), np.arange(0, 151, 5))
+    world = rb.axis_world_coords()
+    np.testing.assert_allclose(world[0].to_value(u.km / u.s), np.arange(0, 151, 5))
+    assert rb[..., 3].axis_world_coords()[0].shape == cube.data.shape[:-1]
     reference = cube[..., 0]
     np.testing.assert_array_equal(
         flags.axis_world_coords_values()[0], reference.axis_world_coords_values()[0]
@@ -119,6 +122,7 @@ def test_cube_keeps_coordinates_and_adds_an_offset_axis():
     ("kwargs", "match"),
     [
         ({"offsets": [-5, 5] * u.km / u.s}, "offsets"),
+        ({"offsets": [10, 5] * u.km / u.s}, "increasing"),
         ({"width": 0 * u.km / u.s}, "width"),
         ({"centre": "middle"}, "centre"),
         ({"centre": 1500 * u.AA}, "inside the window"),
@@ -134,3 +138,16 @@ def test_array_without_wavelength_and_wrong_units_are_refused():
         red_blue_asymmetry(line())
     with pytest.raises(u.UnitsError, match="width"):
         red_blue_asymmetry(line(), width=20 * u.AA, wavelength=X)
+
+
+def test_uneven_offsets_are_a_tabulated_axis():
+    from irispy_plus.diagnostics._axis_wcs import TabularAxisWCS
+
+    offsets = [0, 10, 40, 100] * u.km / u.s
+    rb, _ = red_blue_asymmetry(np.stack([5 + line()] * 2), offsets, centre="peak", wavelength=X)
+    np.testing.assert_allclose(rb.axis_world_coords()[0].to_value(u.km / u.s), [0, 10, 40, 100])
+    axis = TabularAxisWCS(offsets, "custom:offset")
+    np.testing.assert_allclose(axis.pixel_to_world_values(np.array([[0.5, 3.5]])), [[5, 130]])
+    np.testing.assert_allclose(axis.world_to_pixel_values(np.array([25.0, -10.0])), [1.5, -1.0])
+    with pytest.raises(ValueError, match="one value per pixel"):
+        TabularAxisWCS([[1, 2]] * u.km / u.s, "custom:offset")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from irispy_plus.diagnostics._testing import mg_profile, true_features
+from irispy_plus.diagnostics.synthetic import mg_profile, true_features
 from irispy_plus.fitting import FitFlag, LineModel, fit_mgii
 from irispy_plus.fitting._presets import MGII_H, MGII_K, MGII_TRIPLET
 

@@ -1,5 +1,5 @@
 """
-Synthetic Mg II k and h spectra with known features, for tests, benchmarks and docs.
+Synthetic Mg II k and h spectra with known features, for examples, tests and benchmarks.
 """
 
 import astropy.constants as const
