@@ -238,3 +238,23 @@ def test_wavelengths_that_do_not_match_the_data_are_refused():
         mg_features(profile[:-5], wave)
     with pytest.raises(IrispyPlusDiagnosticError, match="increasing"):
         mg_features(profile, wave[::-1])
+
+
+def test_local_cluster_computes_block_by_block():
+    distributed = pytest.importorskip("distributed")
+    wave, spectra = mg_spectra(48, 50, seed=7)
+    eager = mg_features(spectra.reshape(6, 8, -1), wave)
+    lazy_data = da.from_array(spectra.reshape(6, 8, -1), chunks=(2, 8, -1))
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+        distributed.get_task_stream(client) as tasks,
+    ):
+        lazy = mg_features(lazy_data, wave)
+    # The features ran on the workers, one task per block.
+    names = [task["key"][0] if isinstance(task["key"], tuple) else task["key"] for task in tasks.data]
+    assert sum(name.startswith("block-") for name in names) == 3
+    for key, cube in eager.items():
+        np.testing.assert_array_equal(cube.data, lazy[key].data, err_msg=key)
