@@ -78,11 +78,12 @@ def mg_features(
     Mg II k and h features of every spectrum: cores, peaks, their separation and asymmetry.
 
     For each of Mg II k (2796.352 Å) and h (2803.530 Å) the profile is put on a velocity
-    axis about the rest wavelength, interpolated with IDL's spline (``tension``) onto
-    ``n_points`` points spanning ``vrange``, and its extrema are searched there, as in
+    axis about the rest wavelength and interpolated with IDL's spline (``tension``), and
+    its extrema within ``vrange`` are searched on the interpolated profile, as in
     SolarSoft's ``iris_get_mg_features_lev2`` (Pereira et al. 2013): k3/h3 is the lowest
     point between the two emission peaks, k2v/h2v and k2r/h2r the peaks, each refined with
-    a parabola. Two peaks count as such only if the dip between them is deeper than three
+    a least-squares parabola over two spectral pixels either side of it on the
+    ``n_points``-point interpolated profile. Two peaks count as such only if the dip between them is deeper than three
     times the noise. A profile with one peak and no reversal keeps that peak as its core
     (flag ``SINGLE_PEAK``, no k2v/k2r); one with no peak at all has no core either
     (``NO_PEAK``).
@@ -100,7 +101,9 @@ def mg_features(
         Tension of the interpolating spline (IDL's ``SPLINE`` ``sigma``; 0 as in
         SolarSoft: a cubic spline).
     n_points : int, optional
-        Points of the interpolated profile over ``vrange`` (300 as in SolarSoft).
+        Points of the interpolated profile over ``vrange`` on which the extrema are
+        refined (300 as in SolarSoft; they are found on a grid of three points per
+        spectral pixel first).
     noise_limit : float, optional
         Spectra whose noise (estimated from the pixel-to-pixel scatter about the lines)
         is above this fraction of the peak intensity are flagged ``NOISY``.

@@ -247,7 +247,7 @@ def test_local_cluster_computes_block_by_block():
     lazy_data = da.from_array(spectra.reshape(6, 8, -1), chunks=(2, 8, -1))
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
         distributed.get_task_stream(client) as tasks,
