@@ -84,9 +84,9 @@ def mg_features(
     point between the two emission peaks, k2v/h2v and k2r/h2r the peaks, each refined with
     a least-squares parabola over two spectral pixels either side of it on the
     ``n_points``-point interpolated profile. Two peaks count as such only if the dip
-    between them is deeper than three times the noise. A profile with one peak and no reversal keeps that peak as its core
-    (flag ``SINGLE_PEAK``, no k2v/k2r); one with no peak at all has no core either
-    (``NO_PEAK``).
+    between them is deeper than three times the noise. A profile with one peak and no
+    reversal keeps that peak as its core (flag ``SINGLE_PEAK``, no k2v/k2r); one with no
+    peak at all has no core either (``NO_PEAK``).
 
     Parameters
     ----------
