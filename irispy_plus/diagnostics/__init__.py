@@ -5,7 +5,8 @@ Every diagnostic works on a cube, a raster sequence or an array of spectra (wave
 last, numpy or dask), treats all spectra at once, and returns maps with the input's
 celestial and time coordinates plus a flag map of
 `~irispy_plus.diagnostics.QualityFlag` bits (the same bits as
-`~irispy_plus.fitting.FitFlag`, extended).
+`~irispy_plus.fitting.FitFlag`, extended). `irispy_plus.diagnostics.synthetic` makes Mg II
+profiles with known features, for trying them out.
 """
 
 from irispy_plus.diagnostics._mg_features import mg_features

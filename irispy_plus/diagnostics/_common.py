@@ -2,7 +2,6 @@
 What the diagnostics share: reading the input, running block by block, building maps.
 """
 
-import astropy.units as u
 import numpy as np
 from ndcube import NDCube
 
@@ -13,7 +12,16 @@ from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
 
-__all__ = ["band_weights", "make_map", "map_coordinates", "read_input", "run_blocks", "valid_pixels"]
+__all__ = [
+    "band_weights",
+    "flag_map",
+    "make_map",
+    "map_coordinates",
+    "read_input",
+    "run_blocks",
+    "split_sequence",
+    "valid_pixels",
+]
 
 #: Dask blocks hold at most about this many values.
 _BLOCK_ELEMENTS = 8_000_000
@@ -135,7 +143,3 @@ def band_weights(x, lo, hi, n_sub=64):
 def split_sequence(data):
     """The cubes of an NDCubeSequence, or None."""
     return list(data.data) if _is_sequence(data) else None
-
-
-def wavelength_unit():
-    return u.AA

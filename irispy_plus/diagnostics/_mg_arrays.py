@@ -22,10 +22,11 @@ case table on the number of extrema; single-peaked profiles keep their peak as t
 import astropy.constants as const
 import numpy as np
 
+from irispy_plus.diagnostics._common import valid_pixels
 from irispy_plus.diagnostics._spline import tension_spline_matrix
 from irispy_plus.fitting._flags import QualityFlag
 
-__all__ = ["FEATURE_KEYS", "MGII_H_REST", "MGII_K_REST", "TRIPLET", "feature_block", "line_setup"]
+__all__ = ["MGII_H_REST", "MGII_K_REST", "TRIPLET", "feature_block", "line_setup"]
 
 #: Rest wavelengths (Å, vacuum) of Mg II k and h.
 MGII_K_REST = 2796.352
@@ -41,9 +42,6 @@ _C_KMS = const.c.to_value("km/s")
 _FEATURES = ("3", "2v", "2r")
 #: Per line: velocity and intensity of the core and both peaks, the mean intensity over
 #: vrange, then the flags; then the triplet index.
-FEATURE_KEYS = tuple(
-    f"{line}{feature}_{what}" for line in "kh" for feature in _FEATURES for what in ("velocity", "intensity")
-)
 _PER_LINE = 2 * len(_FEATURES) + 2
 _PRONOUNCED = 3.0  # a dip counts as a reversal if deeper than this many noise sigmas
 #: Extrema are refined with a parabola over this many spectral pixels either side: wide
@@ -239,8 +237,6 @@ def _feature_batch(y, mask, *, x, setups, noise_limit, triplet):
     velocity and intensity of core, blue and red peak, the mean intensity over
     ``vrange`` and the flags; then the triplet emission index).
     """
-    from irispy_plus.diagnostics._common import valid_pixels
-
     n = y.shape[0]
     out = np.full((n, 2 * _PER_LINE + 1), np.nan)
     present = [s for s in setups if s is not None]
