@@ -258,3 +258,13 @@ def test_local_cluster_computes_block_by_block():
     assert sum(name.startswith("block-") for name in names) == 3
     for key, cube in eager.items():
         np.testing.assert_array_equal(cube.data, lazy[key].data, err_msg=key)
+
+
+def test_integer_counts_and_all_fill_spectra():
+    wave, profile = mg_profile()
+    spectra = np.stack([np.round(profile), np.full(profile.shape, -200.0)]).astype(np.int16)
+    maps = mg_features(spectra, wave)
+    assert int(maps["k_flags"].data[0]) == 0
+    assert float(maps["k3_velocity"].data[0]) == pytest.approx(true_features("k")["3"][0], abs=0.5)
+    assert maps["k_flags"].data[1] == QualityFlag.FILL
+    assert np.all(np.isnan([maps[key].data[1] for key in maps if not key.endswith("flags")]))
