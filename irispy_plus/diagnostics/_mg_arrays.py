@@ -185,6 +185,36 @@ def _features(y, profile, setup, noise):
     return out, flags
 
 
+def _wing_minima(y, mask, setup, values):
+    """
+    k1v and k1r (h1v, h1r): the lowest point of the interpolated profile between the blue
+    end of the wing range and the blue peak (the core if there is one peak), and between
+    the red peak and the red end; NaN where that lowest point is the end itself (no
+    minimum in the range) or a pixel of the range is not valid.
+    """
+    sl = setup["pixels"]
+    part = np.asarray(y[:, sl], dtype=float)
+    ok = valid_pixels(part, None if mask is None else mask[:, sl])
+    filled = np.where(ok, part, 0.0)
+    profile = np.einsum("np,pk->nk", filled.astype(np.float32), setup["search_weights"])
+    velocity = setup["search"]
+    p = velocity.size
+    to_fine = (setup["fine"].size - 1) / (p - 1)
+    core = values[:, 0]
+    blue_limit = np.where(np.isfinite(values[:, 2]), values[:, 2], core)
+    red_limit = np.where(np.isfinite(values[:, 4]), values[:, 4], core)
+    out = np.full((y.shape[0], 4), np.nan)
+    for k, (region, edge) in enumerate(
+        ((velocity < blue_limit[:, None], 0), (velocity > red_limit[:, None], p - 1))
+    ):
+        lowest = np.argmin(np.where(region, profile, np.inf), axis=1)
+        found = region.any(axis=1) & (lowest != edge) & ok.all(axis=1) & np.isfinite(core)
+        v, i = _refine(filled, np.rint(lowest * to_fine).astype(np.intp), setup, -1)
+        out[:, 2 * k] = np.where(found, v, np.nan)
+        out[:, 2 * k + 1] = np.where(found, i, np.nan)
+    return out
+
+
 def _noise(parts):
     """
     Noise per spectrum from the scatter of the line pixels about the cubic through their
@@ -213,7 +243,7 @@ def _row_quantile(a, k):
     return np.take_along_axis(ordered, k[:, None], axis=1)[:, 0]
 
 
-def feature_block(y, mask, *, x, setups, noise_limit, triplet):
+def feature_block(y, mask, *, x, setups, noise_limit, triplet, wings=None):
     """
     Features of spectra ``y`` ``(N, M)``, in batches small enough to stay in the cache.
     """
@@ -225,20 +255,22 @@ def feature_block(y, mask, *, x, setups, noise_limit, triplet):
             setups=setups,
             noise_limit=noise_limit,
             triplet=triplet,
+            wings=wings,
         )
         for i in range(0, max(1, y.shape[0]), _BATCH)
     ]
     return np.concatenate(out, axis=0)
 
 
-def _feature_batch(y, mask, *, x, setups, noise_limit, triplet):
+def _feature_batch(y, mask, *, x, setups, noise_limit, triplet, wings):
     """
     Features of spectra ``y`` ``(N, M)``: ``(N, 2 * 8 + 1)`` values (per line the
     velocity and intensity of core, blue and red peak, the mean intensity over
-    ``vrange`` and the flags; then the triplet emission index).
+    ``vrange`` and the flags; then the triplet emission index), and with ``wings`` 8 more
+    (per line the velocity and intensity of the blue and red wing minima, k1v/k1r).
     """
     n = y.shape[0]
-    out = np.full((n, 2 * _PER_LINE + 1), np.nan)
+    out = np.full((n, 2 * _PER_LINE + 1 + (8 if wings is not None else 0)), np.nan)
     present = [s for s in setups if s is not None]
     parts = {}
     for setup in present:
@@ -268,6 +300,9 @@ def _feature_batch(y, mask, *, x, setups, noise_limit, triplet):
         out[:, col : col + 6] = values
         out[:, col + 6] = np.where(fill, np.nan, np.einsum("np,p->n", filled, setup["mean_weights"]))
         out[:, col + 7] = flags
+        if wings is not None and wings[i] is not None:
+            start = 2 * _PER_LINE + 1 + 4 * i
+            out[:, start : start + 4] = _wing_minima(y, mask, wings[i], values)
     if triplet is not None:
         line_w, ref_w, needed = triplet
         part = np.asarray(y[:, needed], dtype=float)
@@ -278,5 +313,5 @@ def _feature_batch(y, mask, *, x, setups, noise_limit, triplet):
                 np.einsum("np,p->n", part, line_w[needed]) / np.einsum("np,p->n", part, ref_w[needed]) - 1.0
             )
         index[~ok.all(axis=1)] = np.nan
-        out[:, -1] = index
+        out[:, 2 * _PER_LINE] = index
     return out

@@ -63,7 +63,7 @@ def _check_arguments(vrange, n_points, tension, noise_limit):
     return float(lo), float(hi)
 
 
-@u.quantity_input(vrange=u.km / u.s)
+@u.quantity_input(vrange=u.km / u.s, wing_range=u.km / u.s)
 def mg_features(
     data,
     wavelength=None,
@@ -72,6 +72,7 @@ def mg_features(
     tension: float = 0.0,
     n_points: int = 300,
     noise_limit: float = 0.1,
+    wing_range: u.Quantity | None = None,
     mask=None,
 ):
     """
@@ -107,6 +108,10 @@ def mg_features(
     noise_limit : float, optional
         Spectra whose noise (estimated from the pixel-to-pixel scatter about the lines)
         is above this fraction of the peak intensity are flagged ``NOISY``.
+    wing_range : `~astropy.units.Quantity`, optional
+        Velocities about each rest wavelength within which to look for the k1 and h1
+        minima outside the peaks (e.g. ``(-120, 120) * u.km / u.s``); not computed by
+        default.
     mask : array of bool, optional
         Pixels to ignore (a cube's own mask otherwise). Non-finite values and Level 2
         fill (``irispy_plus.conf.fill_threshold``) are always ignored.
@@ -127,7 +132,11 @@ def mg_features(
         - ``triplet_emission``: the subordinate triplet (2798.75 and 2798.82 Å) mean
           intensity over 2798.70-2798.87 Å divided by the wing level interpolated from
           2798.35-2798.50 Å and 2799.10-2799.25 Å, minus 1 (positive: in emission);
-        - ``k_flags``, ``h_flags``: `~irispy_plus.fitting.QualityFlag` bits.
+        - ``k_flags``, ``h_flags``: `~irispy_plus.fitting.QualityFlag` bits;
+        - with ``wing_range``, ``k1v_velocity``, ``k1v_intensity``, ``k1r_velocity``,
+          ``k1r_intensity`` and the same for h: the lowest points between the ends of
+          ``wing_range`` and the peaks (NaN where the profile falls all the way to the
+          end).
 
     Raises
     ------
@@ -152,7 +161,13 @@ def mg_features(
     lo, hi = _check_arguments(vrange, n_points, tension, noise_limit)
     sequence = split_sequence(data)
     if sequence is not None:
-        options = {"vrange": vrange, "tension": tension, "n_points": n_points, "noise_limit": noise_limit}
+        options = {
+            "vrange": vrange,
+            "tension": tension,
+            "n_points": n_points,
+            "noise_limit": noise_limit,
+            "wing_range": wing_range,
+        }
         return [mg_features(cube, wavelength, mask=mask, **options) for cube in sequence]
     y, x, mask, unit, cube = read_input(data, wavelength, mask, "mg_features")
     setups = [line_setup(x, rest, (lo, hi), n_points, tension) for rest in (MGII_K_REST, MGII_H_REST)]
@@ -167,8 +182,29 @@ def mg_features(
         if setup is None:
             log.info("mg_features: Mg II %s is not covered over %s; its maps are NaN.", name, vrange)
     triplet = _triplet_setup(x)
+    wings = None
+    if wing_range is not None:
+        ends = np.ravel(wing_range.to_value(u.km / u.s))
+        if ends.size != 2 or not (ends[0] < lo and ends[1] > hi):
+            msg = (
+                f"mg_features: wing_range={wing_range} must be two velocities either side of vrange={vrange}."
+            )
+            raise IrispyPlusDiagnosticError(msg)
+        w_lo, w_hi = float(ends[0]), float(ends[1])
+        wings = [
+            None if setup is None else line_setup(x, rest, (w_lo, w_hi), n_points, tension)
+            for rest, setup in zip((MGII_K_REST, MGII_H_REST), setups, strict=True)
+        ]
     packed = run_blocks(
-        feature_block, y, mask, 17, x=x, setups=setups, noise_limit=noise_limit, triplet=triplet
+        feature_block,
+        y,
+        mask,
+        17 + (8 if wings is not None else 0),
+        x=x,
+        setups=setups,
+        noise_limit=noise_limit,
+        triplet=triplet,
+        wings=wings,
     )
     return _maps(packed, unit, map_coordinates(cube, packed.ndim - 1), vrange)
 
@@ -207,4 +243,11 @@ def _maps(packed, unit, coords, vrange):
     out["triplet_emission"] = make_map(
         packed[..., 16], coords, u.dimensionless_unscaled, {"diagnostic": "mg_features"}
     )
+    if packed.shape[-1] > 17:
+        for i, line in enumerate("kh"):
+            for j, feature in enumerate(("1v", "1r")):
+                col = 17 + 4 * i + 2 * j
+                meta = {"diagnostic": "mg_features", "feature": f"{line}{feature}"}
+                out[f"{line}{feature}_velocity"] = make_map(packed[..., col], coords, kms, meta)
+                out[f"{line}{feature}_intensity"] = make_map(packed[..., col + 1], coords, data_unit, meta)
     return out

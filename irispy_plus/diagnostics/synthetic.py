@@ -21,11 +21,13 @@ _DEFAULT = {
 }
 
 
-def mg_model(wave, k=None, h=None, background=20.0, triplet=0.0):
+def mg_model(wave, k=None, h=None, background=20.0, triplet=0.0, wing=0.0):
     """
     Noise-free Mg II profile on ``wave`` (Å): for each line an emission Gaussian with a
     multiplicative Gaussian reversal, on broad wings and a constant; ``triplet`` is the
-    amplitude of a Gaussian at the triplet blend (negative: absorption).
+    amplitude of a Gaussian at the triplet blend (negative: absorption); ``wing`` that of
+    a rise away from each line (``1 - exp(-(v / 70 km/s)**2)``), which makes k1 and h1
+    minima.
     """
     wave = np.asarray(wave, dtype=float)
     profile = np.full(wave.shape, float(background))
@@ -35,6 +37,7 @@ def mg_model(wave, k=None, h=None, background=20.0, triplet=0.0):
         emission = p["amplitude"] * np.exp(-0.5 * ((v - p["centre"]) / p["width"]) ** 2)
         reversal = 1 - p["depth"] * np.exp(-0.5 * ((v - p["core"]) / p["core_width"]) ** 2)
         profile += emission * reversal + 0.1 * p["amplitude"] / (1 + (v / 60.0) ** 2)
+        profile += wing * (1 - np.exp(-((v / 70.0) ** 2)))
     if triplet:
         profile += triplet * np.exp(-0.5 * ((wave - 2798.79) / 0.04) ** 2)
     return profile
@@ -60,14 +63,23 @@ def mg_spectra(n, snr, seed=0, **kwargs):
 def true_features(line="k", vrange=(-40, 40), **kwargs):
     """
     Core and peaks of the noise-free model, found on a 0.001 km/s grid: a dict of
-    ``(velocity, intensity)`` for ``"3"``, ``"2v"``, ``"2r"``.
+    ``(velocity, intensity)`` for ``"3"``, ``"2v"``, ``"2r"``, and ``"1v"``, ``"1r"``
+    (the lowest points between the ends of ``vrange`` and the peaks).
     """
     rest = MGII_K_REST if line == "k" else MGII_H_REST
     v = np.arange(vrange[0], vrange[1], 0.001)
-    model_kwargs = {key: kwargs[key] for key in ("k", "h", "background", "triplet") if key in kwargs}
+    model_kwargs = {key: kwargs[key] for key in ("k", "h", "background", "triplet", "wing") if key in kwargs}
     y = mg_model(rest * (1 + v / _C_KMS), **model_kwargs)
     inner = np.flatnonzero((y[1:-1] > y[:-2]) & (y[1:-1] >= y[2:])) + 1
     maxima = inner[np.argsort(y[inner])[-2:]]
     lo, hi = np.sort(maxima)
     core = lo + np.argmin(y[lo:hi])
-    return {"3": (v[core], y[core]), "2v": (v[lo], y[lo]), "2r": (v[hi], y[hi])}
+    blue = np.argmin(y[:lo])
+    red = hi + np.argmin(y[hi:])
+    return {
+        "3": (v[core], y[core]),
+        "2v": (v[lo], y[lo]),
+        "2r": (v[hi], y[hi]),
+        "1v": (v[blue], y[blue]),
+        "1r": (v[red], y[red]),
+    }

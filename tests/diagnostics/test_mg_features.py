@@ -268,3 +268,32 @@ def test_integer_counts_and_all_fill_spectra():
     assert float(maps["k3_velocity"].data[0]) == pytest.approx(true_features("k")["3"][0], abs=0.5)
     assert maps["k_flags"].data[1] == QualityFlag.FILL
     assert np.all(np.isnan([maps[key].data[1] for key in maps if not key.endswith("flags")]))
+
+
+@pytest.mark.parametrize("snr", [None, 100])
+def test_wing_minima_k1_and_h1(snr):
+    options = {"start": 2793.0, "stop": 2806.5, "wing": 150.0}
+    if snr is None:
+        wave, spectra = mg_profile(**options)
+    else:
+        wave, spectra = mg_spectra(200, snr, seed=11, **options)
+    maps = mg_features(spectra, wave, wing_range=(-120, 120) * u.km / u.s)
+    for line in "kh":
+        truth = true_features(line, vrange=(-120, 120), wing=150.0)
+        # The wing minima are broad: their positions are less sharp than the peaks'.
+        for feature in ("1v", "1r"):
+            velocity = np.nanmedian(maps[f"{line}{feature}_velocity"].data)
+            intensity = np.nanmedian(maps[f"{line}{feature}_intensity"].data)
+            assert velocity == pytest.approx(truth[feature][0], abs=1.0), (line, feature)
+            assert intensity == pytest.approx(truth[feature][1], rel=0.01), (line, feature)
+        assert np.nanmedian(maps[f"{line}2v_velocity"].data) == pytest.approx(truth["2v"][0], abs=0.5)
+
+
+def test_wing_minima_absent_where_the_wing_keeps_falling():
+    wave, profile = mg_profile(start=2793.0, stop=2806.5)  # no rising wing: no k1
+    maps = mg_features(profile, wave, wing_range=(-120, 120) * u.km / u.s)
+    assert np.isnan(maps["k1v_velocity"].data)
+    assert np.isnan(maps["k1r_intensity"].data)
+    assert "k1v_velocity" not in mg_features(profile, wave)
+    with pytest.raises(IrispyPlusDiagnosticError, match="wing_range"):
+        mg_features(profile, wave, wing_range=(-30, 120) * u.km / u.s)
