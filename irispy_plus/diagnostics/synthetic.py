@@ -21,7 +21,7 @@ _DEFAULT = {
 }
 
 
-def mg_model(wave, k=None, h=None, background=20.0, triplet=0.0, wing=0.0):
+def mg_model(wave, k=None, h=None, *, background=20.0, triplet=0.0, wing=0.0):
     """
     Noise-free Mg II profile on ``wave`` (Å): for each line an emission Gaussian with a
     multiplicative Gaussian reversal, on broad wings and a constant; ``triplet`` is the
