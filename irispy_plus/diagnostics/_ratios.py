@@ -16,6 +16,7 @@ from astropy.nddata import StdDevUncertainty
 from astropy.time import Time
 from ndcube import NDCube
 
+from irispy_plus.fitting._flags import QualityFlag
 from irispy_plus.utils.exceptions import IrispyPlusAlignmentError, IrispyPlusError
 
 __all__ = ["RATIOS", "RATIO_FLAGS", "SI_IV_THIN_RATIO", "line_intensity", "line_ratio", "ratio_map"]
@@ -31,7 +32,8 @@ RATIOS = {
 SI_IV_THIN_RATIO = 2.0
 #: Flag bits of ratio and density maps; the values are those of the package's quality
 #: flags (``QualityFlag``) for the same meaning, plus ``OUT_OF_RANGE``.
-RATIO_FLAGS = {"NO_SIGNAL": 4, "FILL": 32, "NOISY": 512, "OUT_OF_RANGE": 2048}
+#: The `~irispy_plus.fitting.QualityFlag` bits that ratio and density maps use.
+RATIO_FLAGS = {name: int(QualityFlag[name]) for name in ("NO_SIGNAL", "FILL", "NOISY", "OUT_OF_RANGE")}
 
 
 def _window_name(cube):

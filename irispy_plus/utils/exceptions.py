@@ -10,6 +10,7 @@ import warnings
 __all__ = [
     "IrispyPlusAlignmentError",
     "IrispyPlusDamagedFileError",
+    "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
@@ -90,6 +91,13 @@ class IrispyPlusUsageError(IrispyPlusError):
     """
     The arguments of a call or of the ``irispy-plus`` command are wrong (the command
     exits with status 2).
+    """
+
+
+class IrispyPlusDiagnosticError(IrispyPlusError, ValueError):
+    """
+    A spectral diagnostic (Mg II features, red-blue asymmetry...) cannot be computed
+    from the given data or arguments.
     """
 
 
