@@ -12,6 +12,7 @@ Decompression is streamed and bounded (`irispy_plus.utils._decompress`): by the 
 folder is removed before the error goes on.
 """
 
+import filecmp
 import os
 import re
 import shutil
@@ -194,6 +195,22 @@ def _member_path(member, url):
     )
 
 
+def _refuse_replacing_other_files(staging, folder, members, url):
+    """
+    Refuse an archive whose members would replace different files already in ``folder``
+    (say, a slit-jaw file fetched beside it): unpacking the same archive again is fine.
+    """
+    for relative in members:
+        target = folder / relative
+        if target.exists() and not filecmp.cmp(staging / relative, target, shallow=False):
+            msg = (
+                f"The archive downloaded from {url} holds {relative}, but {target} already exists "
+                "with other contents; it is left as it is and nothing is unpacked. Move or remove "
+                "that file, or unpack into another folder."
+            )
+            raise IrispyPlusDownloadError(msg)
+
+
 def untar_fits(source, folder, url=""):
     """
     Unpack a ``.tar.gz`` of FITS files (a ``raster.tar.gz``) into ``folder``, safely.
@@ -238,6 +255,12 @@ def untar_fits(source, folder, url=""):
                     raise relative
                 if member.isdir():
                     continue
+                if relative in members:
+                    msg = (
+                        f"The archive downloaded from {url} holds {relative} twice; the second "
+                        "would overwrite the first. The archive is not usable as it is."
+                    )
+                    raise IrispyPlusDownloadError(msg)
                 (staging / relative).parent.mkdir(parents=True, exist_ok=True)
                 with open(staging / relative, "wb") as out:
                     shutil.copyfileobj(data, out, _CHUNK)
@@ -250,6 +273,7 @@ def untar_fits(source, folder, url=""):
         for relative in members:
             if relative.suffix.lower() in (".fits", ".fts", ".fit"):
                 check_fits(staging / relative, url)
+        _refuse_replacing_other_files(staging, folder, members, url)
         finished = []
         for relative in members:
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
