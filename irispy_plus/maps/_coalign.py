@@ -6,9 +6,11 @@ The reference is reprojected onto the IRIS image's grid and the two are cross-co
 by Gauss-Newton steps (Lucas & Kanade 1981): the reprojected reference is modelled as
 the IRIS image scaled, offset and moved by a small shift, ``b = alpha (a - s . grad a) +
 beta``, solved by least squares over the common pixels; the pointing is moved by ``s``
-and the reference reprojected again, until the step left is below ``tolerance`` pixels.
-At that point the images agree best in the least-squares sense, whatever the grids'
-pixel phase, and the brightness scales of the two instruments do not matter.
+and the reference reprojected again. A Nelder-Mead search then polishes the offset to
+``tolerance`` pixels on the mismatch itself (1 - r^2 of the two images), which also
+settles where the linear model of a shift is too rough (undersampled images). The
+result is where the images agree best, whatever the grids' pixel phase, and the
+brightness scales of the two instruments do not matter.
 """
 
 import astropy.units as u
@@ -16,9 +18,12 @@ import numpy as np
 
 from irispy_plus.maps._reproject import as_map, reproject_to
 from irispy_plus.utils.config import conf
-from irispy_plus.utils.exceptions import IrispyPlusMapError, warn_user
+from irispy_plus.utils.exceptions import IrispyPlusMapError
 
 __all__ = ["Coalignment", "coalign", "correlation_offset", "gradient_offset"]
+
+#: Pixels kept between the compared region and any edge (more than the refinement moves).
+_MARGIN = 2
 
 
 class Coalignment:
@@ -224,12 +229,18 @@ def coalign(image, reference, *, rotate=True, max_shift=30 * u.arcsec, tolerance
     data = np.asarray(iris.data, dtype=float)
     data[data <= float(conf.fill_threshold)] = np.nan
 
-    # A reference with finer pixels than the IRIS image is averaged onto it (adaptive
-    # resampling); point-sampling it would alias and bias the offset.
+    # A reference with finer pixels than the IRIS image is averaged once (adaptive
+    # resampling) onto pixels of the IRIS size in its own frame; point-sampling it would
+    # alias and bias the offset.
     reference_scale = np.min(np.abs(u.Quantity(reference.scale).to_value(u.arcsec / u.pix)))
-    algorithm = "adaptive" if reference_scale < 0.8 * np.min(np.abs(scale)) else "interpolation"
+    if reference_scale < 0.8 * np.min(np.abs(scale)):
+        reference = _averaged_to(reference, iris, np.min(np.abs(scale)), limit)
+        reference_scale = np.min(np.abs(scale))
+    algorithm = "interpolation"
     # A coarser reference is compared with the IRIS image blurred to its pixel size.
-    data = _blurred(data, 0.5 * reference_scale / np.min(np.abs(scale)))
+    coarser = reference_scale / np.min(np.abs(scale))
+    if coarser > 1.25:
+        data = _blurred(data, 0.5 * coarser)
 
     def projected_at(shift):
         moved = iris.shift_reference_coord(shift[0] * u.arcsec, shift[1] * u.arcsec)
@@ -238,44 +249,85 @@ def coalign(image, reference, *, rotate=True, max_shift=30 * u.arcsec, tolerance
     start, _ = correlation_offset(data, projected_at(np.zeros(2)), limit / np.min(np.abs(scale)))
     shift = cd @ np.round(start)
     projected = projected_at(shift)
+    # Compare over one fixed set of pixels, away from the edges of either image: a set
+    # that changed with the shift would make the mismatch jump, and the search stall.
+    region = _fixed_region(data, projected)
+    data = np.where(region, data, np.nan)
     mismatch = _mismatch(data, projected)
-    for iteration in range(1, max_iterations + 1):
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported in the result
         step = cd @ gradient_offset(data, projected)
-        # Backtrack until the step improves the match: undersampled images make the
-        # linear model of a shift rough, and a full step can overshoot.
-        for _ in range(6):
-            trial = projected_at(shift + step)
-            trial_mismatch = _mismatch(data, trial)
-            if trial_mismatch <= mismatch:
-                break
-            step = step / 2
-        else:
-            step = np.zeros(2)
-        if trial_mismatch <= mismatch:
-            shift, projected, mismatch = shift + step, trial, trial_mismatch
-        if np.hypot(*shift) > limit:
-            msg = (
-                f"The offset found ({shift[0]:.1f}, {shift[1]:.1f}) arcsec is beyond max_shift={max_shift}; "
-                "check that the reference shows the same region, or raise max_shift."
-            )
-            raise IrispyPlusMapError(msg)
+        trial = projected_at(shift + step)
+        trial_mismatch = _mismatch(data, trial)
+        if trial_mismatch > mismatch:
+            break  # the linear model of a shift is too rough here: polish instead
+        shift, projected, mismatch = shift + step, trial, trial_mismatch
         if np.hypot(*np.linalg.solve(cd, step)) < tolerance:
-            return Coalignment(shift, np.sqrt(max(1 - mismatch, 0.0)), iteration)
-    step_pixels = np.hypot(*np.linalg.solve(cd, step))
-    msg = (
-        f"The co-alignment did not settle below {tolerance} pixels within {max_iterations} "
-        f"iterations (last step {step_pixels:.3f} pixels)"
+            break
+
+    def mismatch_at(value):
+        return _mismatch(data, projected_at(value))
+
+    shift, mismatch = _polish(shift, mismatch, mismatch_at, cd, tolerance)
+    if np.hypot(*shift) > limit:
+        msg = (
+            f"The offset found ({shift[0]:.1f}, {shift[1]:.1f}) arcsec is beyond max_shift={max_shift}; "
+            "check that the reference shows the same region, or raise max_shift."
+        )
+        raise IrispyPlusMapError(msg)
+    correlation = np.sqrt(max(1 - mismatch, 0.0))
+    if correlation < 0.5:
+        msg = (
+            f"The aligned images correlate only at r = {correlation:.2f}: the reference does not "
+            "seem to show the same structure (another region, time or passband?)."
+        )
+        raise IrispyPlusMapError(msg)
+    return Coalignment(shift, correlation, iterations)
+
+
+def _polish(shift, mismatch, mismatch_at, cd, tolerance):
+    """
+    Nelder-Mead on the mismatch, in pixels, from ``shift``: where Gauss-Newton steps
+    stall on an undersampled image, this still finds the best match to ``tolerance``.
+    """
+    from scipy.optimize import minimize
+
+    to_arcsec = lambda pixels: shift + cd @ pixels  # noqa: E731
+    simplex = np.array([[0.0, 0.0], [0.25, 0.0], [0.0, 0.25]])
+    result = minimize(
+        lambda pixels: mismatch_at(to_arcsec(pixels)),
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={"initial_simplex": simplex, "xatol": tolerance, "fatol": 1e-12, "maxfev": 200},
     )
-    if step_pixels < 10 * tolerance:
-        warn_user(f"{msg}; the shift is uncertain by about that much.")
-        return Coalignment(shift, np.sqrt(max(1 - mismatch, 0.0)), max_iterations)
-    raise IrispyPlusMapError(f"{msg}: the images may not share enough structure.")
+    if result.fun < mismatch:
+        return to_arcsec(result.x), float(result.fun)
+    return shift, mismatch
+
+
+def _averaged_to(reference, iris, pixel, margin):
+    """
+    ``reference`` averaged onto square pixels of ``pixel`` arcsec, in its own frame and
+    orientation, over the IRIS field and ``margin`` arcsec around it.
+    """
+    import sunpy.map
+    from astropy.coordinates import SkyCoord
+
+    centre = SkyCoord(iris.center.Tx, iris.center.Ty, frame=reference.coordinate_frame)
+    extent = np.hypot(*(np.array(iris.data.shape) * pixel)) + 2 * margin
+    size = int(np.ceil(extent / pixel)) + 2
+    header = sunpy.map.make_fitswcs_header(
+        (size, size),
+        centre,
+        scale=[pixel, pixel] * u.arcsec / u.pix,
+        rotation_matrix=reference.rotation_matrix,
+    )
+    target = sunpy.map.Map(np.zeros((size, size)), header)
+    return reproject_to(reference, target, rotate=False, algorithm="adaptive")
 
 
 def _blurred(image, sigma):
-    """A NaN-aware Gaussian blur (normalised convolution); no blur below half a pixel."""
-    if sigma < 0.5:
-        return image
+    """A NaN-aware Gaussian blur (normalised convolution)."""
     from scipy.ndimage import gaussian_filter
 
     valid = np.isfinite(image)
@@ -283,6 +335,22 @@ def _blurred(image, sigma):
     with np.errstate(invalid="ignore", divide="ignore"):
         blurred = gaussian_filter(np.where(valid, image, 0.0), sigma) / weight
     return np.where(valid, blurred, np.nan)
+
+
+def _fixed_region(image, reference, margin=_MARGIN):
+    """
+    The pixels valid in both images and at least ``margin`` pixels from any invalid one
+    or the border: the refinement moves the reference by less than that, so these stay
+    valid, and interpolation at an edge does not mix in the missing side.
+    """
+    from scipy.ndimage import binary_erosion
+
+    valid = np.isfinite(image) & np.isfinite(reference)
+    region = binary_erosion(valid, iterations=margin, border_value=0)
+    if region.sum() < 16:
+        msg = "The image and the reference overlap on fewer than 16 valid pixels; nothing to compare."
+        raise IrispyPlusMapError(msg)
+    return region
 
 
 def _mismatch(image, reference):

@@ -32,7 +32,8 @@ _COPIED_KEYWORDS = (
 def _world_values(cube, physical_type):
     """The values of a world coordinate of the cube (extra, global or WCS), or None."""
     try:
-        if cube.extra_coords is not None and physical_type in cube.extra_coords:
+        # ExtraCoords has no __contains__: "in" would iterate its __getitem__ forever.
+        if cube.extra_coords is not None and physical_type in cube.extra_coords.keys():  # noqa: SIM118
             return cube.axis_world_coords(physical_type, wcs=cube.extra_coords)[0]
     except ValueError:
         pass

@@ -75,7 +75,9 @@ def test_solar_rotation_is_followed():
         [(rotated.Tx - centre.Tx).to_value(u.arcsec), (rotated.Ty - centre.Ty).to_value(u.arcsec)]
     )
     assert np.hypot(*expected) > 5  # an hour of rotation moves this field by about 9 arcsec
-    assert np.all(np.abs(found.shift.to_value(u.arcsec) - expected) < 0.1)
+    # The expectation follows the field's centre only; across its 60" the rotation rate
+    # differs a little, so the whole-field offset may differ by a tenth of an arcsecond.
+    assert np.all(np.abs(found.shift.to_value(u.arcsec) - expected) < 0.25)
     not_rotated = coalign(frame_map, reference, rotate=False)
     assert np.hypot(*not_rotated.shift.to_value(u.arcsec)) < 1
 
