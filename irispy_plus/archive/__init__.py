@@ -10,12 +10,19 @@ observation on a `dask.distributed` cluster, surviving lost workers and restarts
 """
 
 from irispy_plus.archive._catalogue import Archive, IndexReport
+from irispy_plus.archive._loader import CropLoader, export_zarr
+from irispy_plus.archive._ml import Crops, sample_crops, spectra_on_grid
 from irispy_plus.archive._observation import Observation
 from irispy_plus.archive._query import select_mask
 
 __all__ = [
     "Archive",
+    "CropLoader",
+    "Crops",
     "IndexReport",
     "Observation",
+    "export_zarr",
+    "sample_crops",
     "select_mask",
+    "spectra_on_grid",
 ]
