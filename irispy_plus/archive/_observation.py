@@ -48,7 +48,7 @@ class Observation:
     >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=2))
     >>> obs = archive[0]
     >>> obs.obs_id, obs.windows[:2]
-    ('20150101_000000_3600000000', ['C II 1336', 'O I 1356'])
+    ('20150101_000000_3600000000', ['C II 1336', '1343'])
     >>> obs.raster("Si IV 1403").shape
     (8, 109, 29)
     >>> obs.sji(1400).shape

@@ -149,3 +149,51 @@ def make_archive(
             for path in [*rasters, sji]:
                 path.unlink()
     return root
+
+
+class SlowJob:
+    """
+    A batch function for fault tests: summarises an observation after ``delay``
+    seconds, fails on purpose for some, and kills its own worker process the first time
+    it meets others.
+
+    Parameters
+    ----------
+    delay : float
+        Seconds to sleep per observation.
+    fail : collection of str
+        Observation ids for which it raises ``ValueError``.
+    die_once : collection of str
+        Observation ids for which, the first time, it kills the process it runs in
+        (``SIGKILL``) midway; ``marks`` records that it did.
+    marks : str or pathlib.Path, optional
+        A folder for the marks of ``die_once`` and of every call (``calls/``).
+    """
+
+    def __init__(self, delay=0.0, fail=(), die_once=(), marks=None):
+        self.delay = float(delay)
+        self.fail = set(fail)
+        self.die_once = set(die_once)
+        self.marks = None if marks is None else Path(marks)
+
+    def __call__(self, observation):
+        import os
+        import signal
+        import time
+
+        obs_id = observation.obs_id
+        if self.marks is not None:
+            calls = self.marks / "calls"
+            calls.mkdir(parents=True, exist_ok=True)
+            (calls / f"{obs_id}.{os.getpid()}.{time.monotonic_ns()}").touch()
+        time.sleep(self.delay / 2)
+        if obs_id in self.die_once and self.marks is not None:
+            mark = self.marks / f"died_{obs_id}"
+            if not mark.exists():
+                mark.touch()
+                os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(self.delay / 2)
+        if obs_id in self.fail:
+            msg = f"failing on purpose for {obs_id}"
+            raise ValueError(msg)
+        return {"obs_id": obs_id, "obsid": observation.obsid, "windows": observation.windows, "pid": os.getpid()}

@@ -13,7 +13,7 @@ from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["main"]
 
-_SUBCOMMAND_MODULES = ("_summary", "_info", "_fit", "_net", "_view")
+_SUBCOMMAND_MODULES = ("_summary", "_info", "_fit", "_net", "_view", "_archive", "_batch")
 
 
 def build_parser():
