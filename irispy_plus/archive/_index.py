@@ -214,12 +214,12 @@ def _fill(record, header, name):
 
 def _read_fits(record, path, name):
     size = record.size
-    if size % _BLOCK:
-        msg = f"{name} is {size} bytes, not a whole number of 2880-byte FITS blocks: it is truncated."
-        raise IrispyPlusFileError(msg)
     with path.open("rb") as fileobj:
         header = _header(fileobj, name)
         data_start = fileobj.tell()
+    if size % _BLOCK:
+        msg = f"{name} is {size} bytes, not a whole number of 2880-byte FITS blocks: it is truncated."
+        raise IrispyPlusFileError(msg)
     needed = data_start + _data_bytes(header)
     if size < needed:
         msg = f"{name} is truncated: its primary header describes {needed} bytes but it holds {size}."
