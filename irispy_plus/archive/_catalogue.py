@@ -81,8 +81,12 @@ class IndexReport:
 
 
 def _first(values, default):
+    """The first known value: not empty, not NaN, and not 0 for counts (0 is unknown)."""
     for value in values:
-        if value not in ("", 0) and not (isinstance(value, float) and math.isnan(value)):
+        if isinstance(value, float):
+            if not math.isnan(value):
+                return value
+        elif value not in ("", 0):
             return value
     return default
 
