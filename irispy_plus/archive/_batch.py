@@ -28,6 +28,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.utils.logger import log
 from irispy_plus.utils.optional import import_optional
@@ -176,7 +177,7 @@ def _connect(client, n_workers):
         return client, []
     if isinstance(client, str):
         try:
-            connected = distributed.Client(client, timeout="30s")
+            connected = distributed.Client(client, timeout=f"{float(conf.scheduler_timeout)}s")
         except (OSError, TimeoutError) as error:
             msg = f"Could not connect to the dask scheduler at {client!r} ({error}). Is it running and reachable?"
             raise IrispyPlusError(msg) from error
