@@ -191,3 +191,17 @@ def test_empty_tree(tmp_path):
     assert len(archive) == 0
     assert len(archive.select(windows="Si IV 1403")) == 0
     assert "0 observations" in repr(archive)
+
+
+def test_long_descriptions_and_other_time_forms(tmp_path):
+    path = tmp_path / "iris_l2_x_SJI_1400_t000.fits"
+    shutil.copyfile(sample.SJI_1400, path)
+    with fits.open(path, mode="update") as hdulist:
+        hdulist[0].header["OBS_DESC"] = "A very long description " * 5  # CONTINUE cards
+        hdulist[0].header["STARTOBS"] = "2016-12-31T23:59:60.500"  # a leap second
+        hdulist[0].header["ENDOBS"] = "2017-01-01T01:00:00Z"
+    (row,) = Archive(tmp_path).table
+    assert row["description"] == ("A very long description " * 5).strip()
+    assert row["start"].isot == "2016-12-31T23:59:60.500"
+    assert row["end"].isot == "2017-01-01T01:00:00.000"
+    assert row["obs_id"] == "20161231_235960_3880012095"
