@@ -77,7 +77,7 @@ def bench_index(workdir, n):
     start = time.perf_counter()
     Archive(tree)
     unchanged = time.perf_counter() - start
-    files = sorted(tree.rglob("*SJI*"))[:: 100]
+    files = sorted(tree.rglob("*SJI*"))[::100]
     for path in files:
         stat = path.stat()
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
@@ -86,17 +86,27 @@ def bench_index(workdir, n):
     changed = time.perf_counter() - start
     copies = workdir / "copies"
     copies.mkdir()
-    real = [shutil.copyfile(source, copies / f"{i}_{source.name}") for i in range(25) for source in (sample.RASTER, sample.SJI_1400)]
+    real = [
+        shutil.copyfile(source, copies / f"{i}_{source.name}")
+        for i in range(25)
+        for source in (sample.RASTER, sample.SJI_1400)
+    ]
     start = time.perf_counter()
     for path in real:
         Level2File(path)
     per_file = (time.perf_counter() - start) / len(real)
     baseline = per_file * 2 * n
-    print(f"index {n} observations ({2 * n} header-only files), first time: {first:.2f} s "
-          f"({2 * n / first:.0f} files/s)")
-    print(f"  baseline, Level2File on {2 * n} real files (from {len(real)}): {baseline:.2f} s -> "
-          f"index is {baseline / first:.1f}x faster")
-    print(f"  reopen, nothing changed: {unchanged:.2f} s ({first / unchanged:.1f}x faster than the first index)")
+    print(
+        f"index {n} observations ({2 * n} header-only files), first time: {first:.2f} s "
+        f"({2 * n / first:.0f} files/s)"
+    )
+    print(
+        f"  baseline, Level2File on {2 * n} real files (from {len(real)}): {baseline:.2f} s -> "
+        f"index is {baseline / first:.1f}x faster"
+    )
+    print(
+        f"  reopen, nothing changed: {unchanged:.2f} s ({first / unchanged:.1f}x faster than the first index)"
+    )
     print(f"  reopen, {report.read} of {2 * n} files changed: {changed:.2f} s")
 
 
@@ -119,17 +129,28 @@ def bench_fit(workdir, n):
     sequential_threads = time.perf_counter() - start
     print(f"batch fit of {n} observations ({archive[0].raster('Si IV 1403').shape[:2]} spectra each)")
     print(f"  sequential loop, 1 solver thread: {sequential:.2f} s ({n / sequential:.2f} obs/s)")
-    print(f"  sequential loop, default threads: {sequential_threads:.2f} s ({n / sequential_threads:.2f} obs/s)")
+    print(
+        f"  sequential loop, default threads: {sequential_threads:.2f} s ({n / sequential_threads:.2f} obs/s)"
+    )
 
     start = time.perf_counter()
     cold = archive.map(FitJob("Si IV 1403"), out=workdir / "cold", n_workers=2, progress=False)
     cold_seconds = time.perf_counter() - start
     assert cold.done == n, cold.summary()
-    print(f"  2 workers, cluster started in the run: {cold_seconds:.2f} s ({n / cold_seconds:.2f} obs/s) "
-          f"-> {sequential / cold_seconds:.2f}x the 1-thread loop")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
-    ) as cluster, distributed.Client(cluster) as client:
+    print(
+        f"  2 workers, cluster started in the run: {cold_seconds:.2f} s ({n / cold_seconds:.2f} obs/s) "
+        f"-> {sequential / cold_seconds:.2f}x the 1-thread loop"
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         archive[:2].map(FitJob("Si IV 1403"), client=client, out=workdir / "warmup", progress=False)
         start = time.perf_counter()
         warm = archive.map(FitJob("Si IV 1403"), client=client, out=workdir / "warm", progress=False)
@@ -138,9 +159,11 @@ def bench_fit(workdir, n):
         start = time.perf_counter()
         archive.map(_nothing, client=client, out=workdir / "nothing", progress=False)
         floor = time.perf_counter() - start
-    print(f"  2 workers, cluster already up: {warm_seconds:.2f} s ({n / warm_seconds:.2f} obs/s) "
-          f"-> {sequential / warm_seconds:.2f}x the 1-thread loop, "
-          f"{sequential_threads / warm_seconds:.2f}x the threaded loop")
+    print(
+        f"  2 workers, cluster already up: {warm_seconds:.2f} s ({n / warm_seconds:.2f} obs/s) "
+        f"-> {sequential / warm_seconds:.2f}x the 1-thread loop, "
+        f"{sequential_threads / warm_seconds:.2f}x the threaded loop"
+    )
     print(f"  scheduling floor (a function that does nothing): {1000 * floor / n:.0f} ms per observation")
 
 

@@ -164,8 +164,10 @@ def run_one(observation, func, out):
         with dask.config.set(scheduler="synchronous"):
             result = func(observation)
             save(result, path, force=True)
-    except Exception as error:  # noqa: BLE001 - any failure of the user's function is recorded
-        entry.update(status="failed", error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc())
+    except Exception as error:
+        entry.update(
+            status="failed", error=f"{type(error).__name__}: {error}", traceback=traceback.format_exc()
+        )
     entry["seconds"] = time.perf_counter() - start
     return entry
 
@@ -179,7 +181,7 @@ def _connect(client, n_workers):
         try:
             connected = distributed.Client(client, timeout=f"{float(conf.scheduler_timeout)}s")
         except (OSError, TimeoutError) as error:
-            msg = f"Could not connect to the dask scheduler at {client!r} ({error}). Is it running and reachable?"
+            msg = f"Could not connect to the dask scheduler at {client!r} ({error}): is it up and reachable?"
             raise IrispyPlusError(msg) from error
         return connected, [connected]
     if client is not None:
@@ -252,7 +254,12 @@ def run_map(archive, func, client=None, out="irispy-plus-batch", *, n_workers=No
     for observation in archive:
         path = output_path(out, observation.obs_id)
         if is_complete(path):
-            report.entries[observation.obs_id] = {"status": "skipped", "seconds": 0.0, "worker": "", "error": ""}
+            report.entries[observation.obs_id] = {
+                "status": "skipped",
+                "seconds": 0.0,
+                "worker": "",
+                "error": "",
+            }
             report.entries[observation.obs_id].update(traceback="", output=str(path))
         else:
             todo.append(observation)
@@ -273,7 +280,12 @@ def _run_all(todo, func, client, out, n_workers, progress, report):  # noqa: PLR
         futures = {}
         for observation in todo:
             future = client.submit(
-                run_one, observation, func, out, key=f"irispy-plus-{observation.obs_id}-{run_token}", pure=False
+                run_one,
+                observation,
+                func,
+                out,
+                key=f"irispy-plus-{observation.obs_id}-{run_token}",
+                pure=False,
             )
             futures[future] = observation.obs_id
         last_save = time.monotonic()
@@ -295,7 +307,7 @@ def _run_all(todo, func, client, out, n_workers, progress, report):  # noqa: PLR
 def _outcome(future):
     try:
         return future.result()
-    except Exception as error:  # noqa: BLE001 - a lost task (KilledWorker, a cancelled future) is a failure
+    except Exception as error:
         return {
             "status": "failed",
             "seconds": 0.0,

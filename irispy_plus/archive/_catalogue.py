@@ -155,7 +155,9 @@ def observations_table(records):
     for name, unit, dtype in _COLUMNS:
         values = [row[name] for row in rows]
         if unit == "time":
-            table[name] = Time(values or [], format="isot", scale="utc") if values else Time([], format="isot")
+            table[name] = (
+                Time(values or [], format="isot", scale="utc") if values else Time([], format="isot")
+            )
         elif unit is not None:
             table[name] = u.Quantity(np.array(values, dtype=dtype), unit)
         else:
@@ -282,7 +284,9 @@ class Archive:
                 return
             self._records = _records_from_table(table)
         except (OSError, ValueError, KeyError, TypeError) as error:
-            warn_user(f"The catalogue {self.files_path} could not be read ({error}); the tree is indexed again.")
+            warn_user(
+                f"The catalogue {self.files_path} could not be read ({error}); the tree is indexed again."
+            )
             self._records = {}
 
     def update(self):

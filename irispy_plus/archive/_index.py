@@ -14,8 +14,8 @@ import os
 import tarfile
 import warnings
 import zlib
-from datetime import UTC, datetime
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 
 from astropy.io import fits
@@ -140,12 +140,13 @@ def candidate_files(root, skip=()):
 
 #: The primary-header keywords the index reads (and TDESCn); the others are skipped.
 _WANTED = frozenset(
-    key.encode("ascii")
-    for key in (
-        "SIMPLE BITPIX NAXIS NAXIS1 NAXIS2 NAXIS3 INSTRUME DATA_LEV OBSID STARTOBS ENDOBS DATE_END "
-        "OBS_DESC NRASTERP RASNRPT CADPL_AV STEPT_AV STEPS_AV FOVX FOVY XCEN YCEN NWIN NEXP TWAVE1"
-    ).split()
-)
+    (
+        b"SIMPLE", b"BITPIX", b"NAXIS", b"NAXIS1", b"NAXIS2", b"NAXIS3", b"INSTRUME", b"DATA_LEV",
+        b"OBSID", b"STARTOBS", b"ENDOBS", b"DATE_END", b"OBS_DESC", b"NRASTERP", b"RASNRPT",
+        b"CADPL_AV", b"STEPT_AV", b"STEPS_AV", b"FOVX", b"FOVY", b"XCEN", b"YCEN", b"NWIN", b"NEXP",
+        b"TWAVE1",
+    )
+)  # fmt: skip
 _MAX_HEADER_BLOCKS = 1000
 
 
@@ -162,7 +163,10 @@ def _header(fileobj, name):
     for number in range(_MAX_HEADER_BLOCKS):
         block = fileobj.read(_BLOCK)
         if number == 0 and not block.startswith(b"SIMPLE  ="):
-            msg = f"{name} could not be read as a FITS file (it does not start with SIMPLE =); it is damaged or not FITS."
+            msg = (
+                f"{name} could not be read as a FITS file (it does not start with SIMPLE =); "
+                "it is damaged or not FITS."
+            )
             raise IrispyPlusFileError(msg)
         if len(block) < _BLOCK:
             msg = f"{name} ends inside its primary header (no END card): it is truncated or damaged."
@@ -177,7 +181,9 @@ def _header(fileobj, name):
                 continued = image.rstrip().endswith(b"&'")
             else:
                 continued = False
-    msg = f"{name} has no END card in its first {_MAX_HEADER_BLOCKS} header blocks; it is damaged or not FITS."
+    msg = (
+        f"{name} has no END card in its first {_MAX_HEADER_BLOCKS} header blocks; it is damaged or not FITS."
+    )
     raise IrispyPlusFileError(msg)
 
 
@@ -241,7 +247,9 @@ def _fill(record, header, name):
         raise IrispyPlusFileError(msg)
     try:
         start = _isot(header["STARTOBS"])
-        record.obs_id = f"{start[:10].replace('-', '')}_{start[11:19].replace(':', '')}_{int(header['OBSID'])}"
+        record.obs_id = (
+            f"{start[:10].replace('-', '')}_{start[11:19].replace(':', '')}_{int(header['OBSID'])}"
+        )
         record.start = start
         end = header.get("ENDOBS", header.get("DATE_END"))
         record.end = _isot(end) if end else start
@@ -308,7 +316,9 @@ def _read_tar(record, path, name):
                     continue
                 members += 1
                 if members > limit:
-                    msg = f"{name} holds more than {limit} FITS members (irispy_plus.conf.max_archive_members)."
+                    msg = (
+                        f"{name} holds more than {limit} FITS members (irispy_plus.conf.max_archive_members)."
+                    )
                     raise IrispyPlusFileError(msg)
                 if members == 1:
                     header = _header(archive.extractfile(member), f"{name}:{member.name}")
@@ -355,6 +365,8 @@ def read_record(root, relative, stat):
         else:
             _read_fits(record, path, relative)
     except (IrispyPlusFileError, OSError) as error:
-        text = str(error) if isinstance(error, IrispyPlusFileError) else f"{relative} could not be read: {error}"
+        text = (
+            str(error) if isinstance(error, IrispyPlusFileError) else f"{relative} could not be read: {error}"
+        )
         return FileRecord(relative, record.size, record.mtime_ns, error=text)
     return record

@@ -103,4 +103,6 @@ class FitJob:
         return fitter(cube, n_threads=self._threads(), **options)
 
     def __repr__(self):
-        return f"FitJob({self.window!r}, components={self.components}, lorentz={self.lorentz}, rest={self.rest})"
+        return (
+            f"FitJob({self.window!r}, components={self.components}, lorentz={self.lorentz}, rest={self.rest})"
+        )

@@ -126,7 +126,7 @@ class CropLoader:
             drawn = [self._draw(rng) for _ in range(self.batch_size)]
             shapes = {item[3] for item in drawn}
             if len(shapes) > 1:
-                msg = f"The crop size gives different pixel shapes in different observations ({shapes}); give it in pixels."
+                msg = f"The crop size gives different pixel shapes in different observations ({shapes})."
                 raise IrispyPlusError(msg)
             coords = [crop_coordinates(cube, origin[None], shape) for _, cube, origin, shape, _, _ in drawn]
             merged = {name: np.concatenate([item[name] for item in coords]) for name in coords[0]}
@@ -260,7 +260,13 @@ def export_zarr(source, path, *, provenance=None, overwrite=False):
             arrays[name][position:end] = values
         position = end
         unit = str(batch.unit)
-    units = {"data": unit, "tx": "arcsec", "ty": "arcsec", "wavelength": "Angstrom", "time_unix": "s (UTC, since 1970)"}
+    units = {
+        "data": unit,
+        "tx": "arcsec",
+        "ty": "arcsec",
+        "wavelength": "Angstrom",
+        "time_unix": "s (UTC, since 1970)",
+    }
     for name, array in arrays.items():
         if name in units:
             array.attrs["unit"] = units[name]

@@ -16,7 +16,11 @@ __all__ = ["Crops", "sample_crops", "spectra_on_grid"]
 
 def _cubes_of(cube):
     """The spectrogram cubes of a cube or raster sequence."""
-    return list(cube.data) if not hasattr(cube, "wcs") and isinstance(getattr(cube, "data", None), list) else [cube]
+    return (
+        list(cube.data)
+        if not hasattr(cube, "wcs") and isinstance(getattr(cube, "data", None), list)
+        else [cube]
+    )
 
 
 def _read(cube, item=Ellipsis):
@@ -146,7 +150,7 @@ class Crops:
 def _pixel_size(value, scale, axis_name, unit):
     if isinstance(value, u.Quantity):
         try:
-            pixels = int(round(float(value.to_value(unit) / abs(scale))))
+            pixels = round(float(value.to_value(unit) / abs(scale)))
         except u.UnitConversionError:
             msg = f"The crop size along {axis_name} must be in pixels or in {unit}, not {value.unit}."
             raise IrispyPlusError(msg) from None
@@ -195,7 +199,9 @@ def crop_coordinates(cube, origins, shape):
     columns = origins[:, 2, None] + np.arange(shape[1])
     frame = origins[:, 0]
     if _is_sji(cube):
-        values = cube.wcs.array_index_to_world_values(frame[:, None, None], rows[:, :, None], columns[:, None, :])
+        values = cube.wcs.array_index_to_world_values(
+            frame[:, None, None], rows[:, :, None], columns[:, None, :]
+        )
         tx, ty = (np.broadcast_to(v, (len(origins), *shape)).astype(float) for v in values[:2])
         time = cube.time[frame]
         return {"tx": tx, "ty": ty, "time": time}
@@ -285,7 +291,7 @@ def sample_crops(cube, size, n, *, seed=None, max_masked=1.0, source=""):
             if mask.mean() <= max_masked:
                 break
         else:
-            msg = f"No crop of {shape} pixels with at most {max_masked:.0%} masked pixels was found in 50 draws."
+            msg = f"No crop of {shape} pixels with at most {max_masked:.0%} masked pixels in 50 draws."
             raise IrispyPlusError(msg)
         origins.append(origin)
         data.append(values)

@@ -10,7 +10,18 @@ from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["select_mask"]
 
-_CRITERIA = ("time", "obsid", "description", "windows", "bands", "fov_x", "fov_y", "distance", "steps", "repeats")
+_CRITERIA = (
+    "time",
+    "obsid",
+    "description",
+    "windows",
+    "bands",
+    "fov_x",
+    "fov_y",
+    "distance",
+    "steps",
+    "repeats",
+)
 
 
 def _as_list(value):
@@ -48,17 +59,18 @@ def _numeric_mask(column, value, name):
     for bound, compare in ((low, np.greater_equal), (high, np.less_equal)):
         if bound is None:
             continue
+        limit = bound
         if unit is not None:
             if not isinstance(bound, u.Quantity):
                 msg = f"{name}= takes quantities (e.g. 60 * u.arcsec), not {bound!r}."
                 raise IrispyPlusError(msg)
             try:
-                bound = bound.to_value(unit)
+                limit = bound.to_value(unit)
             except u.UnitConversionError:
                 msg = f"{name}= takes quantities in {unit} or convertible units, not {bound.unit}."
                 raise IrispyPlusError(msg) from None
         with np.errstate(invalid="ignore"):
-            mask &= compare(values, bound)
+            mask &= compare(values, limit)
     return mask
 
 
@@ -66,7 +78,7 @@ def _labels(column):
     return [{label.lower() for label in str(text).split(", ") if label} for text in column]
 
 
-def select_mask(table, **criteria):  # noqa: C901, PLR0912 - one branch per criterion reads best
+def select_mask(table, **criteria):
     """
     Which rows of a catalogue meet every criterion given.
 

@@ -196,4 +196,9 @@ class SlowJob:
         if obs_id in self.fail:
             msg = f"failing on purpose for {obs_id}"
             raise ValueError(msg)
-        return {"obs_id": obs_id, "obsid": observation.obsid, "windows": observation.windows, "pid": os.getpid()}
+        return {
+            "obs_id": obs_id,
+            "obsid": observation.obsid,
+            "windows": observation.windows,
+            "pid": os.getpid(),
+        }

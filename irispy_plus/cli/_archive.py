@@ -10,7 +10,9 @@ def add_selection_arguments(parser):
     Add the options that select observations of an archive (shared with ``batch``).
     """
     group = parser.add_argument_group("selection")
-    group.add_argument("--window", action="append", help="a spectral window it has, e.g. 'Mg II k 2796' (repeatable)")
+    group.add_argument(
+        "--window", action="append", help="a spectral window it has, e.g. 'Mg II k 2796' (repeatable)"
+    )
     group.add_argument("--band", action="append", help="a slit-jaw band it has, e.g. 1400 (repeatable)")
     group.add_argument("--obsid", type=int, action="append", help="an OBSID (repeatable: any of them)")
     group.add_argument("--description", action="append", help="text of its description (repeatable: all)")
@@ -18,9 +20,15 @@ def add_selection_arguments(parser):
     group.add_argument("--end", help="observations overlapping up to this time")
     group.add_argument("--min-steps", type=int, help="at least this many raster steps")
     group.add_argument("--max-steps", type=int, help="at most this many raster steps (1: sit-and-stare)")
-    group.add_argument("--max-distance", type=float, metavar="ARCSEC", help="pointing at most this far from disk centre")
-    group.add_argument("--min-fov-x", type=float, metavar="ARCSEC", help="field of view across the slit at least this")
-    group.add_argument("--min-fov-y", type=float, metavar="ARCSEC", help="field of view along the slit at least this")
+    group.add_argument(
+        "--max-distance", type=float, metavar="ARCSEC", help="pointing at most this far from disk centre"
+    )
+    group.add_argument(
+        "--min-fov-x", type=float, metavar="ARCSEC", help="field of view across the slit at least this"
+    )
+    group.add_argument(
+        "--min-fov-y", type=float, metavar="ARCSEC", help="field of view along the slit at least this"
+    )
 
 
 def selection_criteria(args):
@@ -32,7 +40,9 @@ def selection_criteria(args):
     def span(low, high, unit=None):
         if low is None and high is None:
             return None
-        scale = (lambda value: value) if unit is None else (lambda value: None if value is None else value * unit)
+        scale = (
+            (lambda value: value) if unit is None else (lambda value: None if value is None else value * unit)
+        )
         return (scale(low), scale(high))
 
     time = None

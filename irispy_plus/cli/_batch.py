@@ -35,7 +35,9 @@ def add_parser(subparsers):
     fit.add_argument("root", help="the top folder of the archive")
     fit.add_argument("--out", required=True, help="the folder for the results (shared by every worker)")
     fit.add_argument("--scheduler", help="address of a running dask scheduler, e.g. tcp://host:8786")
-    fit.add_argument("--workers", type=int, help="workers of the local cluster (default: CPU count, at most 4)")
+    fit.add_argument(
+        "--workers", type=int, help="workers of the local cluster (default: CPU count, at most 4)"
+    )
     fit.add_argument("--components", type=int, help="Gaussian components (1-3, or 4, 5, 7 for Mg II)")
     fit.add_argument("--lorentz", action="store_true", help="one Lorentzian instead of Gaussians")
     fit.add_argument("--rest", type=float, help="rest wavelength (Å) of the line, if not Si IV or Mg II k")

@@ -101,7 +101,8 @@ def test_killing_the_client_and_rerunning_resumes(archive_root, client, tmp_path
         f"""
         from irispy_plus.archive import Archive
         from irispy_plus.archive._testing import SlowJob
-        Archive({str(archive_root)!r}).map(SlowJob(0.4), client={client.scheduler.address!r}, out={str(out)!r})
+        archive = Archive({str(archive_root)!r})
+        archive.map(SlowJob(0.4), client={client.scheduler.address!r}, out={str(out)!r})
         """
     )
     process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
@@ -121,7 +122,8 @@ def test_killing_the_client_and_rerunning_resumes(archive_root, client, tmp_path
         assert load(out / name)["obs_id"] == name.removesuffix(".asdf")
     report = Archive(archive_root).map(SlowJob(0.05), client=client, out=out, progress=False)
     assert report.skipped >= len(finished)
-    assert report.done + report.skipped == 20 and report.failed == 0
+    assert report.done + report.skipped == 20
+    assert report.failed == 0
     _check_complete(out, Archive(archive_root).obs_ids)
 
 
@@ -137,7 +139,9 @@ def test_batch_fit_command(client, tmp_path, capsys):
     obs = Archive(root)[1]
     result = load(out / f"{obs.obs_id}.asdf")
     assert isinstance(result, FitResult)
-    direct = fit_siiv(read_files(obs.raster_files, windows="Si IV 1403")["Si IV 1403"], plot=False, progress=False)
+    direct = fit_siiv(
+        read_files(obs.raster_files, windows="Si IV 1403")["Si IV 1403"], plot=False, progress=False
+    )
     good = np.asarray(direct.converged)
     assert good.sum() > 100
     np.testing.assert_allclose(np.asarray(result.values)[good], np.asarray(direct.values)[good], rtol=1e-4)
@@ -147,5 +151,8 @@ def test_batch_fit_command(client, tmp_path, capsys):
 
     assert main([*argv[:5], "--components", "2", "--window", "Mg II k 2796", "--out", str(out)]) == 1
     assert "one --window" in capsys.readouterr().err
-    assert main(["batch", "fit", str(root), "--window", "Mg II k 2796", "--components", "2", "--out", str(out)]) == 1
+    assert (
+        main(["batch", "fit", str(root), "--window", "Mg II k 2796", "--components", "2", "--out", str(out)])
+        == 1
+    )
     assert "4, 5 or 7 Gaussians" in capsys.readouterr().err

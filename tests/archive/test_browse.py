@@ -71,9 +71,13 @@ def test_spectra_on_a_wavelength_grid_match_interpolation_by_hand(si_iv):
     left = right - 1
     for step, row in [(0, 60), (3, 50), (7, 100), (5, 0), (2, 108)]:
         expected = np.interp(inside, x, data[step, row])
-        expected_mask = (mask[step, row, left] & (inside != x[right])) | (mask[step, row, right] & (inside != x[left]))
+        expected_mask = (mask[step, row, left] & (inside != x[right])) | (
+            mask[step, row, right] & (inside != x[left])
+        )
         np.testing.assert_array_equal(spectra.mask[step, row, ~outside], expected_mask)
-        np.testing.assert_allclose(spectra[step, row, ~outside].compressed(), expected[~expected_mask], rtol=1e-5)
+        np.testing.assert_allclose(
+            spectra[step, row, ~outside].compressed(), expected[~expected_mask], rtol=1e-5
+        )
     assert 0 < spectra.mask[..., ~outside].mean() < 0.5
 
 
@@ -120,7 +124,9 @@ def test_spectrogram_patches(si_iv):
     wave, point = si_iv.wcs.array_index_to_world(step, row + 1, column + 2)
     assert patches.coords["wavelength"][2, 2] == pytest.approx(wave.to_value(u.AA))
     assert patches.coords["ty"][2, 1] == pytest.approx(point.Ty.to_value(u.arcsec))
-    np.testing.assert_array_equal(patches.data[2], si_iv.read_data((step, slice(row, row + 6), slice(column, column + 4)))[0])
+    np.testing.assert_array_equal(
+        patches.data[2], si_iv.read_data((step, slice(row, row + 6), slice(column, column + 4)))[0]
+    )
 
 
 def test_crop_errors_are_named(sji, si_iv):
@@ -142,23 +148,29 @@ def test_loader_batches_are_reproducible_and_read_from_memory_maps(archive):
     batches = list(loader)
     assert len(batches) == len(loader) == 3
     assert all(batch.data.shape == (5, 24, 24) and batch.data.dtype == np.float32 for batch in batches)
-    again = list(CropLoader(selection, size=24, band=2832, batch_size=5, n_batches=3, seed=11, max_masked=0.5))
+    again = list(
+        CropLoader(selection, size=24, band=2832, batch_size=5, n_batches=3, seed=11, max_masked=0.5)
+    )
     for one, two in zip(batches, again, strict=True):
         np.testing.assert_array_equal(one.data, two.data)
         assert one.sources == two.sources
-    other_epoch = next(iter(CropLoader(selection, size=24, band=2832, batch_size=5, n_batches=1, seed=11, epoch=1)))
+    other_epoch = next(
+        iter(CropLoader(selection, size=24, band=2832, batch_size=5, n_batches=1, seed=11, epoch=1))
+    )
     assert not np.array_equal(other_epoch.origin, batches[0].origin)
     assert len(set().union(*(batch.sources for batch in batches))) > 1  # drawn across observations
     first = batches[0]
     cube = selection[first.sources[0]].sji(2832)
     assert isinstance(cube._lazy_sources[0].raw, np.memmap)
     frame, row, column = first.origin[0]
-    np.testing.assert_array_equal(first.data[0], cube.read_data((frame, slice(row, row + 24), slice(column, column + 24)))[0])
+    np.testing.assert_array_equal(
+        first.data[0], cube.read_data((frame, slice(row, row + 24), slice(column, column + 24)))[0]
+    )
     assert (first.mask.mean(axis=(1, 2)) <= 0.5).all()
 
 
 def test_loader_needs_one_target(archive):
-    with pytest.raises(IrispyPlusError, match="band= .* or window="):
+    with pytest.raises(IrispyPlusError, match=r"band= .* or window="):
         CropLoader(archive, size=8)
     with pytest.raises(IrispyPlusError, match="No observation of the archive has SJI_1330"):
         CropLoader(archive, size=8, band=1330)
@@ -171,13 +183,15 @@ def test_zarr_export_keeps_coordinates_and_provenance(archive, tmp_path):
     batches = list(loader)
     np.testing.assert_array_equal(group["data"][:], np.concatenate([batch.data for batch in batches]))
     np.testing.assert_array_equal(group["origin"][:], np.concatenate([batch.origin for batch in batches]))
-    np.testing.assert_allclose(group["wavelength"][:], np.concatenate([batch.coords["wavelength"] for batch in batches]))
+    np.testing.assert_allclose(
+        group["wavelength"][:], np.concatenate([batch.coords["wavelength"] for batch in batches])
+    )
     times = np.concatenate([batch.coords["time"].utc.unix for batch in batches])
     np.testing.assert_allclose(group["time_unix"][:], times)
     sources = group.attrs["sources"]
     assert [sources[i] for i in group["source"][:]] == [s for batch in batches for s in batch.sources]
     provenance = group.attrs["provenance"]
-    assert provenance["seed"] == 5 and provenance["window"] == "Si IV 1403" and provenance["purpose"] == "test"
+    assert (provenance["seed"], provenance["window"], provenance["purpose"]) == (5, "Si IV 1403", "test")
     assert provenance["created_by"].startswith("irispy-plus")
     assert set(sources) <= set(provenance["observations"])
     assert group["data"].attrs["unit"] == "DN_IRIS_FUV"

@@ -46,7 +46,9 @@ def test_obsid_description_windows_bands(archive):
     assert len(archive.select(windows=["Si IV 1403", "Mg II k 2796"])) == 20
     assert len(archive.select(windows=["Si IV 1403", "1343"])) == 16
     assert len(archive.select(bands=1400)) == 10
-    assert _ids(archive.select(bands="SJI_2832")) == _expected(archive, lambda row: row["sji_bands"] == "SJI_2832")
+    assert _ids(archive.select(bands="SJI_2832")) == _expected(
+        archive, lambda row: row["sji_bands"] == "SJI_2832"
+    )
     assert len(archive.select(bands=[1400, 2832])) == 0
 
 
@@ -82,7 +84,7 @@ def test_criteria_combine_and_slices_chain(archive):
 
 
 def test_bad_criteria_are_named(archive):
-    with pytest.raises(IrispyPlusError, match="Unknown selection criteria.*'window'"):
+    with pytest.raises(IrispyPlusError, match=r"Unknown selection criteria.*'window'"):
         archive.select(window="Si IV 1403")
     with pytest.raises(IrispyPlusError, match="quantities"):
         archive.select(distance=(None, 500))
@@ -105,13 +107,29 @@ def test_cli_index_and_list(archive_root, tmp_path, capsys):
     assert main(["archive", "list", str(archive_root), "--window", "Si IV 1394", "--format", "ids"]) == 0
     ids = capsys.readouterr().out.split()
     assert ids == Archive(archive_root).select(windows="Si IV 1394").obs_ids
-    assert main(["archive", "list", str(archive_root), "--window", "Mg II k 2796", "--band", "1400", "--max-steps", "1"]) == 0
+    assert (
+        main(
+            [
+                "archive",
+                "list",
+                str(archive_root),
+                "--window",
+                "Mg II k 2796",
+                "--band",
+                "1400",
+                "--max-steps",
+                "1",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("2 of 20 observations match.")
     assert "20150105_040000_3600000004" in out
     assert main(["archive", "list", str(archive_root), "--obsid", "3600000003", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("obs_id,description,start") and lines[1].startswith("20150104_030000_3600000003,")
+    assert lines[0].startswith("obs_id,description,start")
+    assert lines[1].startswith("20150104_030000_3600000003,")
 
 
 def test_cli_index_lists_unreadable_files(tmp_path, capsys):
