@@ -9,7 +9,9 @@ observations into training sets; `Archive.map` (`run_map`) runs a function over 
 observation on a `dask.distributed` cluster, surviving lost workers and restarts.
 """
 
+from irispy_plus.archive._batch import RunReport, run_map
 from irispy_plus.archive._catalogue import Archive, IndexReport
+from irispy_plus.archive._jobs import FitJob
 from irispy_plus.archive._loader import CropLoader, export_zarr
 from irispy_plus.archive._ml import Crops, sample_crops, spectra_on_grid
 from irispy_plus.archive._observation import Observation
@@ -19,9 +21,12 @@ __all__ = [
     "Archive",
     "CropLoader",
     "Crops",
+    "FitJob",
     "IndexReport",
     "Observation",
+    "RunReport",
     "export_zarr",
+    "run_map",
     "sample_crops",
     "select_mask",
     "spectra_on_grid",

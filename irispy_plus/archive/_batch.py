@@ -191,7 +191,7 @@ def _connect(client, n_workers):
         n_workers=n_workers or min(4, os.cpu_count() or 1),
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=logging.ERROR,
     )
     local = distributed.Client(cluster)
@@ -245,6 +245,24 @@ def run_map(archive, func, client=None, out="irispy-plus-batch", *, n_workers=No
     ------
     IrispyPlusError
         If distributed is not installed, or the scheduler cannot be reached.
+
+    Examples
+    --------
+    >>> from dask.distributed import Client, LocalCluster
+    >>> from irispy_plus import load
+    >>> from irispy_plus.archive import Archive, run_map
+    >>> from irispy_plus.archive._testing import make_archive
+    >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=3))
+    >>> def steps(obs):
+    ...     return {"obs_id": obs.obs_id, "steps": obs.raster("Si IV 1403").shape[0]}
+    >>> with LocalCluster(processes=False, n_workers=1, dashboard_address=":0") as cluster:
+    ...     with Client(cluster) as client:
+    ...         report = run_map(archive, steps, client=client, out=tmp_path / "out")
+    ...         again = run_map(archive, steps, client=client, out=tmp_path / "out")
+    >>> report.done, again.skipped
+    (3, 3)
+    >>> load(tmp_path / "out" / "20150101_000000_3600000000.asdf")
+    {'obs_id': '20150101_000000_3600000000', 'steps': 8}
     """
     out = Path(out).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
