@@ -16,7 +16,7 @@ from astropy.time import Time, TimeDelta
 from irispy_plus.archive._index import observation_id
 from irispy_plus.data import sample
 
-__all__ = ["make_archive", "rewrite_primary_keywords"]
+__all__ = ["SlowJob", "make_archive", "rewrite_primary_keywords", "warm_up"]
 
 _CARD = 80
 _BLOCK = 2880
@@ -202,3 +202,19 @@ class SlowJob:
             "windows": observation.windows,
             "pid": os.getpid(),
         }
+
+
+def warm_up():
+    """
+    Write and remove a small ASDF file: the first write of a process loads every ASDF
+    extension (seconds); run on each dask worker (``client.run(warm_up)``) so that tests
+    measure the work, not that.
+    """
+    import os
+    import tempfile
+
+    from irispy_plus.asdf import save
+
+    with tempfile.TemporaryDirectory(prefix="irispy-plus-warm-up-") as folder:
+        save({"warm": True}, Path(folder) / "warm.asdf", force=True)
+    return os.getpid()

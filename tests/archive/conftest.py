@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from irispy_plus.archive._testing import make_archive
+from irispy_plus.archive._testing import make_archive, warm_up
 
 
 @pytest.fixture(scope="session")
@@ -24,16 +24,31 @@ def fresh_root(tmp_path):
 
 @pytest.fixture(scope="session")
 def cluster():
-    """A LocalCluster of two single-threaded worker processes, shared by the session."""
+    """
+    A LocalCluster of two single-threaded worker processes, shared by the session.
+
+    Workers are forked from a fork server that has imported irispy-plus once, so that
+    starting them, and restarting one that a test kills, takes no import time.
+    """
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as local:
-        yield local
+    import dask
+    from distributed.utils import get_mp_context
+
+    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        get_mp_context().set_forkserver_preload(
+            ["distributed", "irispy_plus.archive", "irispy_plus.asdf", "irispy_plus.fitting"]
+        )
+        with distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as local:
+            with distributed.Client(local) as client:
+                client.wait_for_workers(2, timeout=120)
+                client.run(warm_up)
+            yield local
 
 
 @pytest.fixture

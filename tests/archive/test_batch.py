@@ -84,7 +84,7 @@ def test_a_worker_killed_mid_task_loses_and_duplicates_nothing(archive_root, cli
     assert (report.done, report.failed) == (20, 0)
     for victim in victims:
         assert (marks / f"died_{victim}").exists()  # its worker was killed mid-task
-        calls = sorted((marks / "calls").glob(f"{victim}.*"))
+        calls = sorted((marks / "calls").glob(f"{victim}.*"), key=lambda path: int(path.name.split(".")[2]))
         assert len(calls) == 2  # and the task ran again
         pid_of_rerun = load(out / f"{victim}.asdf")["pid"]
         assert int(calls[0].name.split(".")[1]) != pid_of_rerun
