@@ -26,6 +26,8 @@ class CropLoader:
     again gives the same batches, so a training set can be rebuilt from its seed.
     Cubes are opened on first use (headers only) and only each crop's pixels are read,
     straight from the memory-mapped files; the most recently used cubes stay open.
+    (Compressed files, ``.fits.gz`` and ``raster.tar.gz``, are decompressed in memory
+    when opened: unpack an archive meant for training.)
 
     Parameters
     ----------

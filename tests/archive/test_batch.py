@@ -38,7 +38,7 @@ def _check_complete(out, obs_ids):
         assert load(out / f"{obs_id}.asdf")["obs_id"] == obs_id
 
 
-def test_results_failures_and_rerun(archive_root, client, tmp_path):
+def test_results_failures_and_rerun(archive_root, client, tmp_path, capsys):
     archive = Archive(archive_root).select(time=("2015-01-01", "2015-01-06"))
     ids = archive.obs_ids
     assert len(ids) == 5
@@ -54,11 +54,24 @@ def test_results_failures_and_rerun(archive_root, client, tmp_path):
     assert list(report.table["status"]).count("done") == 4
 
     # A rerun (through the scheduler's address) skips the finished, retries the failed.
-    rerun = run_map(archive, SlowJob(0.05), client=client.scheduler.address, out=out, progress=False)
+    rerun = run_map(archive, SlowJob(0.05), client=client.scheduler.address, out=out, progress=True)
     assert (rerun.done, rerun.skipped, rerun.failed) == (1, 4, 0)
+    assert "irispy-plus batch: 100%" in capsys.readouterr().err  # the progress bar, 1 of 1
     assert rerun.entries[ids[2]]["status"] == "done"
     _check_complete(out, ids)
     assert "1 done, 4 skipped" in rerun.summary()
+
+
+def test_default_local_cluster(archive_root, cluster, tmp_path):
+    # No client: a LocalCluster of its own is started for the run and closed after.
+    # (Requesting ``cluster`` forks its workers from the tests' warm fork server.)
+    archive = Archive(archive_root)[:3]
+    report = archive.map(SlowJob(), out=tmp_path, n_workers=1, progress=False)
+    assert (report.done, report.failed) == (3, 0)
+    workers = {entry["worker"] for entry in report.entries.values()}
+    assert len(workers) == 1
+    assert workers.isdisjoint(cluster.scheduler_info["workers"])
+    _check_complete(tmp_path, archive.obs_ids)
 
 
 def test_unsaveable_results_and_unreachable_scheduler(archive_root, client, tmp_path):
