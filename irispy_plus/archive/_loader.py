@@ -16,6 +16,16 @@ from irispy_plus.utils.optional import import_optional
 __all__ = ["CropLoader", "export_zarr"]
 
 
+def _locate(cubes, exposure):
+    """The cube of the ``exposure``-th exposure counted across ``cubes``, and its index there."""
+    for cube in cubes:
+        if exposure < cube.shape[0]:
+            return cube, exposure
+        exposure -= cube.shape[0]
+    msg = f"exposure {exposure} is beyond the cubes"
+    raise IndexError(msg)
+
+
 class CropLoader:
     """
     Batches of fixed-size crops of slit-jaw frames or spectrogram patches drawn across
@@ -27,7 +37,8 @@ class CropLoader:
     Cubes are opened on first use (headers only) and only each crop's pixels are read,
     straight from the memory-mapped files; the most recently used cubes stay open.
     (Compressed files, ``.fits.gz`` and ``raster.tar.gz``, are decompressed in memory
-    when opened: unpack an archive meant for training.)
+    when opened: unpack an archive meant for training.) Patches are drawn from every
+    raster repeat; their ``origin`` counts exposures across the repeats in time order.
 
     Parameters
     ----------
@@ -96,29 +107,33 @@ class CropLoader:
     def __len__(self):
         return self.n_batches
 
-    def _cube(self, index):
-        cube = self._open.get(index)
-        if cube is None:
+    def _cubes(self, index):
+        """The cubes of an observation: one, or one per raster repeat."""
+        cubes = self._open.get(index)
+        if cubes is None:
             obs = self.observations[index]
             cube = obs.sji(self.band) if self.band is not None else obs.raster(self.window)
-            if hasattr(cube, "data") and isinstance(cube.data, list):
-                cube = cube.data[0]
-            self._open[index] = cube
+            cubes = list(cube.data) if isinstance(getattr(cube, "data", None), list) else [cube]
+            self._open[index] = cubes
             if len(self._open) > self._max_open:
                 self._open.popitem(last=False)
         else:
             self._open.move_to_end(index)
-        return cube
+        return cubes
 
     def _draw(self, rng):
         for _attempt in range(50):
             index = int(rng.integers(len(self.observations)))
-            cube = self._cube(index)
-            shape = crop_shape(cube, self.size)
+            cubes = self._cubes(index)
+            shape = crop_shape(cubes[0], self.size)
+            # Exposures of every raster repeat, numbered in order: (repeat, step) of one.
+            exposure = int(rng.integers(sum(cube.shape[0] for cube in cubes)))
+            cube, local = _locate(cubes, exposure)
             origin = draw_origins(cube, shape, 1, rng)[0]
+            origin[0] = local
             data, mask = read_crop(cube, origin, shape)
             if mask.mean() <= self.max_masked:
-                return index, cube, origin, shape, data, mask
+                return index, cube, origin, shape, data, mask, exposure
         msg = f"No crop with at most {self.max_masked:.0%} masked pixels was found in 50 draws."
         raise IrispyPlusError(msg)
 
@@ -130,12 +145,12 @@ class CropLoader:
             if len(shapes) > 1:
                 msg = f"The crop size gives different pixel shapes in different observations ({shapes})."
                 raise IrispyPlusError(msg)
-            coords = [crop_coordinates(cube, origin[None], shape) for _, cube, origin, shape, _, _ in drawn]
+            coords = [crop_coordinates(item[1], item[2][None], item[3]) for item in drawn]
             merged = {name: np.concatenate([item[name] for item in coords]) for name in coords[0]}
             yield Crops(
                 data=np.stack([item[4] for item in drawn]).astype(np.float32, copy=False),
                 mask=np.stack([item[5] for item in drawn]),
-                origin=np.stack([item[2] for item in drawn]).astype(np.int64),
+                origin=np.stack([[item[6], *item[2][1:]] for item in drawn]).astype(np.int64),
                 coords=merged,
                 unit=drawn[0][1].unit,
                 kind="sji" if self.band is not None else "spectrogram",

@@ -200,3 +200,24 @@ def test_zarr_export_keeps_coordinates_and_provenance(archive, tmp_path):
         export_zarr(loader, store)
     with pytest.raises(IrispyPlusError, match="Crops or a CropLoader"):
         export_zarr([1, 2], tmp_path / "other.zarr")
+
+
+def test_loader_draws_from_every_raster_repeat(tmp_path):
+    from irispy_plus.archive._testing import make_archive
+
+    archive = Archive(make_archive(tmp_path / "iris", n_observations=2, repeats=3, sit_and_stare_every=0))
+    loader = CropLoader(archive, size=(10, 5), window="Si IV 1403", batch_size=12, n_batches=2, seed=2)
+    batches = list(loader)
+    exposures = np.concatenate([batch.origin[:, 0] for batch in batches])
+    assert exposures.max() >= 8  # beyond the first repeat's 8 steps
+    batch = batches[0]
+    for index in range(len(batch)):
+        exposure, row, column = batch.origin[index]
+        repeat, step = divmod(int(exposure), 8)
+        cube = archive[batch.sources[index]].raster("Si IV 1403").data[repeat]
+        expected = cube.read_data((step, slice(row, row + 10), slice(column, column + 5)))[0]
+        np.testing.assert_array_equal(batch.data[index], expected)
+        assert (
+            abs(batch.coords["time"][index] - cube.axis_world_coords("time", wcs=cube.extra_coords)[0][step])
+            < 1 * u.ms
+        )
