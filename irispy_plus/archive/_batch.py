@@ -318,8 +318,25 @@ def _run_all(todo, func, client, out, n_workers, progress, report):  # noqa: PLR
                     report.save()
                     last_save = time.monotonic()
     finally:
-        for closable in to_close:
+        _close(to_close)
+
+
+def _close(closables):
+    """
+    Close the client and cluster this run started. Their shutdown chatter (connections
+    closed under a worker's feet, workers killed after a grace period) is not the user's
+    concern, so distributed's logs are quieted meanwhile.
+    """
+    if not closables:
+        return
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        for closable in closables:
             closable.close()
+    finally:
+        logger.setLevel(level)
 
 
 def _outcome(future):
