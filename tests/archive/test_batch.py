@@ -24,6 +24,7 @@ from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusError
 
 pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow  # real worker processes: about 50 s for the module on 2 busy cores
 
 
 def _outputs(out):
