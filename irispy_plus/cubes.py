@@ -62,7 +62,10 @@ class _DiskBackedMixin:
         from irispy_plus.io._common import photon_uncertainty
         from irispy_plus.io._lazy import as_dask
 
-        scaled, mask = (source.view(item) for source in self._lazy_sources)
+        # ndcube treats a list of per-axis items as a tuple (a memory map would take it
+        # as fancy indexing), so the file views are indexed with the same tuple.
+        key = tuple(item) if isinstance(item, list) else item
+        scaled, mask = (source.view(key) for source in self._lazy_sources)
         if scaled.shape != new.data.shape:  # pragma: no cover - numpy and ndcube agree
             return new
         new._data = as_dask(scaled)
@@ -288,9 +291,40 @@ class IRISSpectrogramCube(_DiskBackedMixin, SpectrogramCube):
 
         return quick_look(self, **kwargs)
 
+    def plot(self, *args, **kwargs):
+        """
+        Plot the cube; an image of the raster (``raster[:, :, i]``) as a map with
+        Solar-X along x and a colour bar (see `irispy_plus.visualization.plot_map`),
+        anything else with ndcube's plotter.
+        """
+        from irispy_plus.visualization._maps import is_celestial_map, plot_map
+
+        if is_celestial_map(self):
+            return plot_map(self, *args, **kwargs)
+        return super().plot(*args, **kwargs)
+
+    def to_map(self, **kwargs):
+        """
+        This 2-D raster image (a spectroheliogram, ``cube[..., i]``) as a sunpy Map.
+
+        See `irispy_plus.maps.to_map` for how the per-step pointing is approximated.
+        """
+        from irispy_plus.maps import to_map
+
+        return to_map(self, **kwargs)
+
     def __str__(self):
         header = f"{self.meta.spectral_window} from {self.meta.filename}"
         return f"{header}\n{super().__str__()}"
+
+    def __repr__(self):
+        from irispy_plus._cube_repr import cube_summary
+
+        return cube_summary(
+            self,
+            f"IRISSpectrogramCube {self.meta.spectral_window}",
+            ("exposure", "slit", "wavelength"),
+        )
 
 
 class IRISRasterSequence(RasterSequence):
@@ -314,6 +348,35 @@ class IRISRasterSequence(RasterSequence):
         The window label, e.g. ``"Si IV 1403"``.
         """
         return self.data[0].meta.spectral_window
+
+    @property
+    def index_as_cube(self):
+        """
+        Index the sequence as one cube whose exposure axis runs through every repeat.
+
+        Integers and slices follow numpy's rules on that long axis (negative indices,
+        stops past the end); a slice with a step is refused, since a cube's world
+        coordinates cannot skip exposures. Lazy and loaded sequences give the same cubes.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> sequence = read_files(sample.RASTER_SERIES)["Si IV 1403"]
+        >>> [cube.shape for cube in sequence.index_as_cube[6:10, 50:60].data]
+        [(2, 10, 29), (2, 10, 29)]
+        >>> sequence.index_as_cube[-1].shape
+        (109, 29)
+        """
+        from irispy_plus._sequence_index import CubeLikeIndexer
+
+        return CubeLikeIndexer(self)
+
+    def __repr__(self):
+        from irispy_plus._cube_repr import sequence_summary
+
+        label = self.spectral_window if self.data else ""
+        return sequence_summary(self, f"IRISRasterSequence {label}".rstrip())
 
     def quick_look(self, **kwargs):
         """
@@ -389,7 +452,8 @@ class RasterCollection(NDCollection):
         lines = [
             f"RasterCollection: OBSID {meta.obsid}, {meta.observation_description}",
             f"  start {meta.get('STARTOBS')}, {len(self)} window(s):",
-            f"    {'window':<14} {'band':<5} {'wavelength (Å)':<19} shape (exposure, slit, wavelength)",
+            f"    {'window':<14} {'band':<5} {'wavelength (Å)':<19} {'unit':<12} "
+            "shape (exposure, slit, wavelength)",
         ]
         for label, value in self.items():
             if isinstance(value, IRISRasterSequence):
@@ -400,11 +464,15 @@ class RasterCollection(NDCollection):
                 shape = str(value.shape)
             low, high = first.meta.get("wavelength_range", (None, None))
             wavelength = f"{low:.2f}-{high:.2f}" if low is not None else ""
-            lines.append(f"    {label:<14} {first.meta.band:<5} {wavelength:<19} {shape}")
+            lines.append(f"    {label:<14} {first.meta.band:<5} {wavelength:<19} {first.unit!s:<12} {shape}")
         return "\n".join(lines)
 
     def __repr__(self):
-        return f"<{self!s}>"
+        from irispy_plus._cube_repr import coverage_lines
+
+        lines = str(self).split("\n")
+        lines[1:1] = coverage_lines(self.values())
+        return "<" + "\n".join(lines) + ">"
 
     def load(self):
         """
@@ -462,6 +530,38 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
 
         return sji_quick_look(self, **kwargs)
 
+    def to_map(self, **kwargs):
+        """
+        This slit-jaw frame (``sji[i]``) as a sunpy Map with its exposure's own pointing.
+
+        See `irispy_plus.maps.to_map`.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> read_files(sample.SJI_1400)[1].to_map().date.isot
+        '2023-04-08T11:42:16.050'
+        """
+        from irispy_plus.maps import to_map
+
+        return to_map(self, **kwargs)
+
+    def to_maps(self):
+        """
+        Every frame as a sunpy Map, in a MapSequence. See `irispy_plus.maps.to_maps`.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> len(read_files(sample.SJI_1400).to_maps())
+        2
+        """
+        from irispy_plus.maps import to_maps
+
+        return to_maps(self)
+
     def movie(self, **kwargs):
         """
         Play the series in the fast Qt movie viewer (needs the ``qt`` extra).
@@ -500,13 +600,20 @@ class IRISSJICube(_DiskBackedMixin, NDCube):
         )
 
     def __repr__(self):
-        return f"{object.__repr__(self)}\n{self!s}"
+        from irispy_plus._cube_repr import cube_summary
+
+        return cube_summary(self, f"IRISSJICube {self.band}", ("time", "y", "x"))
 
 
 class SJICollection(NDCollection):
     """
     Several slit-jaw cubes, keyed by band (``"SJI_1400"``).
     """
+
+    def __repr__(self):
+        from irispy_plus._cube_repr import sji_collection_summary
+
+        return sji_collection_summary(self)
 
 
 class IRISObservation(dict):
@@ -522,6 +629,10 @@ class IRISObservation(dict):
     >>> sorted(observation)
     ['SJI_1330', 'SJI_1400', 'SJI_2796', 'SJI_2832', 'raster']
     """
+
+    def __repr__(self):
+        parts = [f"{key}: {value!r}" for key, value in self.items()]
+        return "<IRISObservation\n" + "\n".join(parts) + ">"
 
     @property
     def raster(self):

@@ -6,7 +6,6 @@ import copy
 
 import astropy.units as u
 import numpy as np
-from astropy.time import Time
 from ndcube.meta import NDMeta
 
 __all__ = ["IRISMeta"]
@@ -56,6 +55,12 @@ class IRISMeta(NDMeta):
     def _text(self, key):
         value = self.get(key)
         return None if value is None else str(value).strip()
+
+    def _keywords(self):
+        """Typed access to the header values, whose errors name the file."""
+        from irispy_plus.io._keywords import Keywords
+
+        return Keywords(self, self.filename or "this cube", "header")
 
     @property
     def filename(self):
@@ -129,35 +134,35 @@ class IRISMeta(NDMeta):
         """
         The start of the observation (STARTOBS).
         """
-        return Time(self["STARTOBS"], scale="utc")
+        return self._keywords().time("STARTOBS")
 
     @property
     def date_end(self):
         """
         The end of the observation (ENDOBS).
         """
-        return Time(self["ENDOBS"], scale="utc") if "ENDOBS" in self else None
+        return self._keywords().time("ENDOBS") if "ENDOBS" in self else None
 
     @property
     def date_reference(self):
         """
         The time of the first exposure in the file (DATE_OBS).
         """
-        return Time(self["DATE_OBS"], scale="utc")
+        return self._keywords().time("DATE_OBS")
 
     @property
     def distance_to_sun(self):
         """
         The spacecraft's distance to the Sun (DSUN_OBS).
         """
-        return self["DSUN_OBS"] * u.m if "DSUN_OBS" in self else None
+        return self._keywords().number("DSUN_OBS") * u.m if "DSUN_OBS" in self else None
 
     @property
     def satellite_rotation(self):
         """
         The roll of the spacecraft (SAT_ROT).
         """
-        return self.get("SAT_ROT", 0.0) * u.deg
+        return self._keywords().number("SAT_ROT", 0.0) * u.deg
 
     @property
     def raster_repeat(self):

@@ -7,6 +7,12 @@ for the FUV spectrograph, 18 for the NUV spectrograph, 12 for the FUV slit-jaw b
 ``DN2PHOT_SJI`` of the IRIS response files that SolarSoft's ``iris_get_response`` reads.
 Defining each as its own unit lets ``cube.unit.to(u.ph)`` give photons directly.
 
+The read noise is per camera: 3.1 DN for the FUV spectrograph, 1.2 DN for the NUV
+spectrograph and for the slit-jaw camera (all bands), as in De Pontieu et al. (2014,
+Solar Physics 289, 2733, the IRIS instrument paper) and as the IRIS team's Python
+software uses them (``READOUT_NOISE`` in ``irispy/utils/constants.py`` of
+irispy-lmsal, LM-SAL/irispy-lmsal on GitHub). `read_noise` gives it for a detector.
+
 Examples
 --------
 >>> import astropy.units as u
@@ -15,11 +21,13 @@ Examples
 <Quantity 40. ph>
 >>> dn_unit("SJI_2796") is DN_SJI_NUV
 True
+>>> read_noise("FUV"), read_noise(DN_SJI_NUV)
+(<Quantity 3.1 DN_IRIS_FUV>, <Quantity 1.2 DN_IRIS_SJI_NUV>)
 """
 
 import astropy.units as u
 
-__all__ = ["DN_FUV", "DN_NUV", "DN_SJI_FUV", "DN_SJI_NUV", "dn_unit"]
+__all__ = ["DN_FUV", "DN_NUV", "DN_SJI_FUV", "DN_SJI_NUV", "READ_NOISE", "dn_unit", "read_noise"]
 
 DN_FUV = u.def_unit("DN_IRIS_FUV", 4 * u.ph, doc="One data number of the IRIS FUV spectrograph")
 DN_NUV = u.def_unit("DN_IRIS_NUV", 18 * u.ph, doc="One data number of the IRIS NUV spectrograph")
@@ -37,6 +45,54 @@ _UNIT_BY_DETECTOR = {
     "SJI_1600": DN_SJI_FUV,
     "SJI_5000": DN_SJI_NUV,
 }
+
+
+#: Read noise of each IRIS camera, in that camera's DN (see the module docstring for the
+#: sources): FUV spectrograph 3.1 DN; NUV spectrograph and slit-jaw camera 1.2 DN.
+READ_NOISE = {
+    DN_FUV: 3.1 * DN_FUV,
+    DN_NUV: 1.2 * DN_NUV,
+    DN_SJI_FUV: 1.2 * DN_SJI_FUV,
+    DN_SJI_NUV: 1.2 * DN_SJI_NUV,
+}
+
+
+def read_noise(detector):
+    """
+    The read noise of an IRIS camera.
+
+    3.1 DN for the FUV spectrograph, 1.2 DN for the NUV spectrograph and the slit-jaw
+    camera (every band), from De Pontieu et al. (2014), the IRIS instrument paper, as
+    irispy-lmsal's ``READOUT_NOISE`` uses them.
+
+    Parameters
+    ----------
+    detector : str or astropy.units.Unit
+        ``"FUV"``, ``"NUV"``, a slit-jaw band such as ``"SJI_1400"``, or one of the DN
+        units of this module.
+
+    Returns
+    -------
+    astropy.units.Quantity
+        The read noise in the detector's DN unit.
+
+    Raises
+    ------
+    ValueError
+        If the detector is not one of IRIS's.
+
+    Examples
+    --------
+    >>> from irispy_plus.units import read_noise
+    >>> read_noise("SJI_1330")
+    <Quantity 1.2 DN_IRIS_SJI_FUV>
+    """
+    unit = detector if isinstance(detector, u.UnitBase) else dn_unit(detector)
+    try:
+        return READ_NOISE[unit]
+    except KeyError:
+        msg = f"{unit} is not the DN unit of an IRIS camera; expected one of {list(READ_NOISE)}."
+        raise ValueError(msg) from None
 
 
 def dn_unit(detector):

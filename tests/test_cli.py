@@ -1,6 +1,13 @@
 """
-The irispy-plus command, run in-process on the bundled sample.
+The irispy-plus command, run in-process on the bundled sample, and in a subprocess for
+its exit statuses, its start-up and Ctrl-C.
 """
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -51,9 +58,21 @@ def test_info_of_a_file_that_is_not_iris(tmp_path, capsys):
     assert "could not be read as a FITS file" in capsys.readouterr().err
 
 
-def test_unknown_command_exits_with_usage():
-    with pytest.raises(SystemExit):
+def test_unknown_command_exits_with_usage(capsys):
+    with pytest.raises(SystemExit) as raised:
         main(["frobnicate"])
+    assert raised.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("irispy-plus: usage error: argument command: invalid choice: 'frobnicate'")
+
+
+def test_version(capsys):
+    from irispy_plus import __version__
+
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0
+    assert capsys.readouterr().out.strip() == f"irispy-plus {__version__}"
 
 
 def test_fit_saves_the_result_and_draws_its_maps(tmp_path, capsys):
@@ -61,7 +80,10 @@ def test_fit_saves_the_result_and_draws_its_maps(tmp_path, capsys):
     from irispy_plus.fitting import FitResult
 
     assert main(["fit", "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    # The save is reported once, on stdout; no INFO log line by default.
+    assert (out + err).count(".asdf") == 1
+    assert "INFO" not in err
     assert "Si IV 1403: fitted 872 spectra" in out
     assert "Doppler velocity: median" in out
     (saved,) = tmp_path.glob("fit_Si_IV_1403_*.asdf")
@@ -104,3 +126,189 @@ def test_fit_corrects_for_the_observer_on_request(tmp_path, capsys):
         medians.append(float(line.split("median")[1].split("km/s")[0]))
     # The sample's OBS_VRIX is about +1.2 km/s: the corrected velocities are that much lower.
     assert medians[1] - medians[0] == pytest.approx(-1.15, abs=0.3)
+
+
+def test_verbose_prints_info_log_lines_once(tmp_path, capsys):
+    from irispy_plus.utils.logger import log
+
+    assert main(["fit", "-v", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("irispy-plus: INFO: Saved FitResult to") == 1
+    # The command's handler and level do not outlive it.
+    assert log.level == 0
+    assert all(type(handler).__name__ == "NullHandler" for handler in log.handlers)
+
+
+def test_log_level_config_item():
+    import logging
+
+    from irispy_plus.cli import _set_up_logging
+    from irispy_plus.utils.config import conf
+    from irispy_plus.utils.logger import log
+
+    for item, verbose, level in (
+        ("WARNING", 0, logging.WARNING),
+        ("INFO", 0, logging.INFO),
+        ("ERROR", 2, 10),
+    ):
+        with conf.set_temp("log_level", item):
+            handler = _set_up_logging(verbose)
+        try:
+            assert log.level == level
+            assert not log.propagate
+        finally:
+            log.removeHandler(handler)
+            log.setLevel(logging.NOTSET)
+            log.propagate = True
+
+
+# --- in a subprocess: exit statuses, start-up, Ctrl-C --------------------------------
+def _run(*arguments, timeout=120, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "irispy_plus.cli", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        **kwargs,
+    )
+
+
+def _one_line(result, status, text):
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert text in line
+    return line
+
+
+def test_usage_errors_exit_2_in_one_line():
+    _one_line(_run("summary", "--bogus"), 2, "unrecognized arguments: --bogus")
+    _one_line(_run(), 2, "the following arguments are required: command")
+    _one_line(_run("fit", "--components", "two"), 2, "invalid int value: 'two'")
+
+
+def test_output_folder_that_cannot_be_written_exits_1_before_any_work(tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder")
+    cases = [
+        (["summary", "--out", "/proc/irispy-plus/out"], "cannot create the folder"),
+        (["summary", "--out", "/proc"], "cannot write in /proc"),
+        (["summary", "--out", str(a_file)], "this is a file, not a folder"),
+        (["summary", "--out", str(a_file / "below")], "cannot create the folder"),
+    ]
+    for arguments, text in cases:
+        line = _one_line(_run(*arguments), 1, text)
+        assert line.startswith("irispy-plus summary: error: --out ")
+    assert a_file.read_text() == "not a folder"
+
+
+def test_an_os_error_of_any_sub_command_is_one_line(tmp_path, capsys):
+    # fit does not check its folder first: main's generic handling still gives one line.
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder")
+    assert main(["fit", "--no-save", "--out", str(a_file)]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("irispy-plus fit: error: ")
+    assert str(a_file) in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
+def test_read_only_output_folder_exits_1(tmp_path):
+    read_only = tmp_path / "read_only"
+    read_only.mkdir(mode=0o500)
+    try:
+        _one_line(_run("summary", "--out", str(read_only)), 1, "cannot write in")
+        _one_line(_run("summary", "--out", str(read_only / "new")), 1, "cannot create the folder")
+    finally:
+        read_only.chmod(0o700)
+    assert not list(read_only.iterdir())
+
+
+def test_output_file_check(tmp_path):
+    from irispy_plus.cli._common import output_file
+    from irispy_plus.utils import IrispyPlusFileError
+
+    assert output_file(tmp_path / "results.ecsv") == tmp_path / "results.ecsv"
+    for path, text in (
+        (tmp_path, "this is a folder"),
+        (tmp_path / "missing" / "results.ecsv", "does not exist"),
+        ("/proc/results.ecsv", "cannot write in /proc"),
+        ("/dev/null", "not a regular file"),
+    ):
+        with pytest.raises(IrispyPlusFileError, match=text):
+            output_file(path)
+
+
+_STALLING_COMMAND = textwrap.dedent(
+    """
+    import sys, time
+    import irispy_plus.cli as cli
+
+    def add_parser(subparsers):
+        parser = subparsers.add_parser("stall")
+        parser.set_defaults(func=lambda args: print("stalling", flush=True) or time.sleep(60))
+
+    build = cli.build_parser
+    def build_parser():
+        parser = build()
+        add_parser(parser._subparsers._group_actions[0])
+        return parser
+    cli.build_parser = build_parser
+    sys.exit(cli.main(["stall"]))
+    """
+)
+
+
+def _interrupt(process, ready):
+    """Wait for the line ``ready``, send SIGINT, return (status, stderr)."""
+    try:
+        line = process.stdout.readline()
+        assert ready in line, line + process.stderr.read()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return process.returncode, err
+
+
+def test_ctrl_c_exits_130_in_one_line():
+    process = subprocess.Popen(
+        [sys.executable, "-c", _STALLING_COMMAND], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    status, err = _interrupt(process, "stalling")
+    assert status == 130
+    assert err.splitlines() == ["irispy-plus stall: interrupted"]
+
+
+def test_view_stops_on_ctrl_c():
+    pytest.importorskip("pyqtgraph")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "irispy_plus.cli", "view", str(sample.SJI_1400)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    # Before this change the Qt event loop swallowed SIGINT: communicate() timed out.
+    status, err = _interrupt(process, "Playing")
+    assert status == 130
+    assert "Traceback" not in err
+    assert err.splitlines()[-1] == "irispy-plus view: interrupted"
+
+
+def test_building_the_parser_imports_nothing_heavy():
+    code = textwrap.dedent(
+        """
+        import sys
+        from irispy_plus.cli import build_parser
+        parser = build_parser()
+        for subparser in parser._subparsers._group_actions[0].choices.values():
+            subparser.format_help()
+        heavy = ("astropy", "sunpy", "ndcube", "sunraster", "matplotlib", "asdf", "dask", "scipy", "PyQt6")
+        print(sorted({name.split(".")[0] for name in sys.modules} & set(heavy)))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

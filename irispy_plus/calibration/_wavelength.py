@@ -10,18 +10,24 @@ reference line (e.g. Ni I 2799.474 Å in the NUV, O I 1355.598 Å in the FUV) in
 slit-averaged spectrum of each exposure.
 """
 
+import functools
 import warnings
 
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
+from astropy.nddata import StdDevUncertainty
 from astropy.table import QTable
 from astropy.wcs.wcsapi.wrappers.base import BaseWCSWrapper
 
 from irispy_plus.calibration._response import IrispyPlusCalibrationError
+from irispy_plus.utils.exceptions import warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["apply_wavelength_shift", "line_position", "orbital_wavelength_shift", "wavelength_shifts"]
+
+#: Key of the per-exposure wavelength shift applied to a cube, in its metadata.
+SHIFT_KEY = "WAVELENGTH_SHIFT"
 
 
 @u.quantity_input(wavelength=u.AA, radial_velocity=u.m / u.s)
@@ -144,16 +150,41 @@ def _default_reference(spectral_axis):
     raise IrispyPlusCalibrationError(msg)
 
 
+#: Level 2 values below this many DN are fill smeared by the warping (between -200 and
+#: about -100 DN next to fill), which the reader's fill threshold leaves unmasked.
+_SMEARED_FILL_DN = -100.0
+
+
+def _invalid(cube, data, index=Ellipsis):
+    """Pixels of ``data`` (``cube.data[index]``) to leave out of a slit average."""
+    from irispy_plus.units import dn_unit
+
+    invalid = ~np.isfinite(data)
+    if cube.mask is not None and not isinstance(cube.mask, bool | np.bool_):
+        invalid |= np.asarray(cube.mask[index], dtype=bool)
+    detector = getattr(cube.meta, "detector", None)
+    if (
+        detector in ("FUV", "NUV")
+        and cube.unit is not None
+        and u.Unit(cube.unit).is_equivalent(dn_unit(detector))
+    ):
+        with np.errstate(invalid="ignore"):
+            invalid |= data * u.Unit(cube.unit).to(dn_unit(detector)) < _SMEARED_FILL_DN
+    return invalid
+
+
 def _slit_average(cube):
+    """The mean over the slit of each exposure's valid pixels: (exposure, wavelength)."""
     data = np.asarray(cube.data, dtype=float)
-    if cube.mask is not None and not isinstance(cube.mask, bool):
-        data = np.where(np.asarray(cube.mask), np.nan, data)
-    # Mean over every axis but exposure (first) and wavelength (last).
-    data = data.reshape(data.shape[0], -1, data.shape[-1]) if data.ndim == 3 else data[None]
-    with warnings.catch_warnings():
-        # Exposures whose slit is all fill give NaN, which line_position skips.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(np.where(data < -100, np.nan, data), axis=1)
+    # Masked and smeared fill left out; the mask, unlike a test on the values, also marks
+    # fill once the data are in DN/s or calibrated.
+    invalid = _invalid(cube, data)
+    if data.ndim == 2:
+        data, invalid = data[None], invalid[None]
+    counts = (~invalid).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(invalid, 0, data).sum(axis=1) / counts
+    return np.where(counts > 0, mean, np.nan)
 
 
 def wavelength_shifts(
@@ -189,7 +220,13 @@ def wavelength_shifts(
     Raises
     ------
     IrispyPlusCalibrationError
-        If no reference line is found in the window.
+        If no reference line is found in the window, or it cannot be located in any
+        exposure (never a silent NaN shift).
+
+    Warns
+    -----
+    IrispyPlusUserWarning
+        Naming the window, if the line cannot be located in some exposures.
 
     Examples
     --------
@@ -224,8 +261,23 @@ def wavelength_shifts(
         measured = line_position(spectral_axis, _slit_average(cube), rest, half_width, absorption)
         table["line_position"] = measured
         residual = (measured - orbit - rest).to_value(u.AA)
-        offset = np.nanmedian(residual) if np.isfinite(residual).any() else np.nan
-        table["absolute_shift"] = np.full(len(orbit), offset) * u.AA
+        found = np.isfinite(residual)
+        window = getattr(cube.meta, "spectral_window", None) or "the cube"
+        if not found.any():
+            msg = (
+                f"The reference line {name} was not located in any exposure of {window}: in each "
+                f"slit-averaged spectrum its extremum within {half_width} is at the edge of the "
+                "search window, next to a masked or fill sample, or not a peak (too faint or too "
+                "coarsely sampled). Widen half_width, pass another reference_line, or "
+                "reference_line=None for the orbital shift alone."
+            )
+            raise IrispyPlusCalibrationError(msg)
+        if not found.all():
+            warn_user(
+                f"The reference line {name} was not located in {np.count_nonzero(~found)} of "
+                f"{found.size} exposures of {window}; the absolute shift is the median of the others."
+            )
+        table["absolute_shift"] = np.full(len(orbit), np.median(residual[found])) * u.AA
     table["shift"] = table["orbital_shift"] + table["absolute_shift"]
     table.meta["reference_line"] = name
     return table
@@ -251,29 +303,89 @@ class _ShiftedSpectralWCS(BaseWCSWrapper):
         return self._wcs.world_to_pixel_values(*world)
 
 
+def _resampled(cube, residual):
+    """The cube's data, mask and uncertainty with exposure ``i`` moved by ``residual[i]`` (Å)."""
+    from irispy_plus.calibration._cube import _numpy_axis
+    from irispy_plus.calibration._wavecorr import _resample_block
+
+    wavelength = u.Quantity(cube.spectral_axis, u.AA).value
+    if _numpy_axis(cube, "wavelength") != cube.data.ndim - 1 or wavelength.size < 2:
+        msg = "A per-exposure wavelength shift needs the wavelength as the last axis of the cube."
+        raise IrispyPlusCalibrationError(msg)
+    dispersion = float(np.mean(np.diff(wavelength)))
+    # The corrected pixel p of exposure i shows what the original showed at p + r_i / step.
+    pixel = (residual / dispersion).reshape((-1,) + (1,) * (cube.data.ndim - 2))
+    mask = cube.mask if cube.mask is not None and not isinstance(cube.mask, bool | np.bool_) else None
+    uncertainty = cube.uncertainty
+    if uncertainty is not None and not isinstance(uncertainty, StdDevUncertainty):
+        msg = f"Cannot resample a {type(uncertainty).__name__}; convert it to StdDevUncertainty."
+        raise IrispyPlusCalibrationError(msg)
+    variance = None if uncertainty is None else uncertainty.array**2
+    lazy = any(hasattr(a, "dask") for a in (cube.data, mask, variance))
+    if not lazy:
+        data, bad, var = _resample_block(cube.data, mask, variance, pixel)
+        new_mask = bad if mask is None else bad | np.asarray(mask, dtype=bool)
+    else:
+        import dask.array as da
+
+        data_in = da.asarray(cube.data).rechunk({cube.data.ndim - 1: -1})
+        chunks = data_in.chunks
+        shift_in = da.from_array(pixel[..., None], chunks=(chunks[0],) + (1,) * (cube.data.ndim - 1))
+        extras = [da.asarray(array).rechunk(chunks) for array in (mask, variance) if array is not None]
+        has_mask, has_variance = mask is not None, variance is not None
+
+        def block(index, values, pixel_shift, *rest):
+            rest = list(rest)
+            block_mask = rest.pop(0) if has_mask else None
+            block_variance = rest.pop(0) if has_variance else None
+            return _resample_block(values, block_mask, block_variance, pixel_shift[..., 0])[index]
+
+        def part(index, dtype):
+            return da.map_blocks(functools.partial(block, index), data_in, shift_in, *extras, dtype=dtype)
+
+        data, bad = part(0, data_in.dtype), part(1, bool)
+        var = part(2, data_in.dtype) if has_variance else None
+        new_mask = bad if mask is None else bad | da.asarray(mask).rechunk(chunks)
+    new_uncertainty = None if var is None else StdDevUncertainty(np.sqrt(var), unit=uncertainty.unit)
+    return data, new_mask, new_uncertainty
+
+
 @u.quantity_input(shift=u.AA)
 def apply_wavelength_shift(cube, shift: u.Quantity):
     """
-    A new cube whose wavelengths are ``old - shift``: the data are untouched.
+    A new cube whose wavelengths are ``old - shift``, per exposure if ``shift`` is.
+
+    One shift (or all shifts equal) only changes the spectral coordinate: the data are
+    untouched. With a shift per exposure (e.g. the ``drift_NUV`` column of
+    `wavelength_drift`), their mean goes into the spectral coordinate and what is left of
+    each exposure's shift (the orbital variation, typically a pixel or less) is applied by
+    resampling that exposure's spectra onto the common wavelength grid, with Keys cubic
+    convolution (4 samples; exact for quadratics, smooth, and without the ringing of a
+    Fourier shift at line cores). Resampling was chosen over a wavelength coordinate that
+    varies with exposure because everything downstream (moments, `fit_lines`, the
+    viewers, ratios and features) takes one wavelength axis per cube; it keeps the cube
+    a cube. The price: a resampled pixel mixes four, so its noise is slightly lower and
+    correlated with its neighbours'. The uncertainty is propagated (weights squared); a
+    pixel is masked if any of its four samples is masked or beyond the window.
 
     Parameters
     ----------
     cube : irispy_plus.cubes.IRISSpectrogramCube
         The cube to correct.
     shift : astropy.units.Quantity
-        Observed minus true wavelength, e.g. the ``shift`` column of `wavelength_shifts`.
-        One wavelength axis serves every exposure, so a per-exposure shift is applied as
-        its mean (logged with the spread).
+        Observed minus true wavelength: one value, or one per exposure.
 
     Returns
     -------
     irispy_plus.cubes.IRISSpectrogramCube
-        The same data with the corrected spectral coordinate.
+        The corrected cube (lazy if the input is). Its ``meta["WAVELENGTH_SHIFT"]`` holds
+        the shift applied to each exposure.
 
     Raises
     ------
     IrispyPlusCalibrationError
-        If the cube has no wavelength axis.
+        If the cube has no wavelength axis, a shift is not finite, or the number of shifts
+        is neither 1 nor the number of exposures.
 
     Examples
     --------
@@ -287,18 +399,42 @@ def apply_wavelength_shift(cube, shift: u.Quantity):
     <Quantity 0.05 Angstrom>
     """
     wcs = cube.wcs.low_level_wcs
+    window = getattr(cube.meta, "spectral_window", None) or "the cube"
     if "em.wl" not in wcs.world_axis_physical_types:
         msg = "apply_wavelength_shift needs a cube with a wavelength axis."
         raise IrispyPlusCalibrationError(msg)
-    shift = np.atleast_1d(shift)
-    if shift.size > 1:
-        log.info(
-            "Applying the mean of %d per-exposure wavelength shifts (spread %s).",
-            shift.size,
-            np.ptp(shift),
+    shift = np.atleast_1d(shift).to(u.AA)
+    if not np.all(np.isfinite(shift)):
+        bad = np.flatnonzero(~np.isfinite(shift))
+        msg = (
+            f"The wavelength shift for {window} is not finite at exposure(s) {bad[:10].tolist()}; "
+            "a reference line was not measured there. Fill or fit the shifts first (e.g. the "
+            "drift columns of wavelength_drift), or pass one value."
         )
-    total = np.nanmean(shift)
+        raise IrispyPlusCalibrationError(msg)
+    n_exposures = cube.data.shape[0] if cube.data.ndim == 3 else 1
+    if shift.size not in (1, n_exposures):
+        msg = (
+            f"{shift.size} shifts for {window}, which has {n_exposures} exposures: give one shift "
+            "or one per exposure."
+        )
+        raise IrispyPlusCalibrationError(msg)
+    total = shift.mean()
+    residual = (shift - total).to_value(u.AA)
+    if shift.size > 1 and np.any(np.abs(residual) > 1e-9):
+        data, mask, uncertainty = _resampled(cube, residual)
+        log.info("Resampled %s by per-exposure shifts (spread %s).", window, np.ptp(shift))
+        new = cube._new_instance(data=data, mask=mask, uncertainty=uncertainty)
+    else:
+        new = cube._new_instance()
     if isinstance(wcs, _ShiftedSpectralWCS):
         total = total + wcs._shift * u.Unit(wcs.world_axis_units[wcs._axis])
         wcs = wcs._wcs
-    return cube._new_instance(wcs=_ShiftedSpectralWCS(wcs, total))
+    new = new._new_instance(wcs=_ShiftedSpectralWCS(wcs, total))
+    previous = cube.meta.get(SHIFT_KEY) if hasattr(cube.meta, "get") else None
+    applied = shift * np.ones(n_exposures) + (0 * u.AA if previous is None else previous)
+    if hasattr(new.meta, "add") and cube.data.ndim == 3:
+        new.meta.add(SHIFT_KEY, applied, axes=0, overwrite=True)
+    else:
+        new.meta[SHIFT_KEY] = applied
+    return new

@@ -1,11 +1,108 @@
 """
-What several sub-commands share: splitting what was read, choosing a window.
+What several sub-commands share: checking an output folder or file, splitting what was
+read, choosing a window.
+
+Like every module of `irispy_plus.cli`, this one imports nothing heavy at module level.
 """
 
-from irispy_plus.cubes import IRISObservation, IRISSJICube, RasterCollection
-from irispy_plus.utils.exceptions import IrispyPlusError
+import os
+import tempfile
+from pathlib import Path
 
-__all__ = ["choose_window", "save_raster_map", "split_observation"]
+from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
+
+__all__ = ["choose_window", "output_file", "output_folder", "save_raster_map", "split_observation"]
+
+
+def _check_writable(folder, option, given):
+    """Write (and remove) a temporary file in ``folder``: the only test that holds on
+    every file system, for every user (root included) and under /proc or /sys."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        msg = (
+            f"{option} {given}: cannot write in {folder} ({error.strerror or error}); "
+            "choose a folder you can write to."
+        )
+        raise IrispyPlusFileError(msg) from None
+
+
+def output_folder(path, option="--out"):
+    """
+    The folder given by the option ``option``, created if need be and checked to be
+    writable, before any work is done.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The folder.
+    option : str, optional
+        The option that gave it, for the messages.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If ``path`` is a file, cannot be created (inside /proc, a read-only folder, ...)
+        or cannot be written.
+    """
+    folder = Path(path).expanduser()
+    if folder.exists() and not folder.is_dir():
+        msg = f"{option} {path}: this is a file, not a folder; give a folder."
+        raise IrispyPlusFileError(msg)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        msg = (
+            f"{option} {path}: cannot create the folder ({error.strerror or error}); "
+            "choose a folder you can write to."
+        )
+        raise IrispyPlusFileError(msg) from None
+    _check_writable(folder, option, path)
+    return folder
+
+
+def output_file(path, option="--save"):
+    """
+    The file given by the option ``option``, checked before any work is done: not a
+    folder, in a folder that exists and can be written.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    option : str, optional
+        The option that gave it, for the messages.
+
+    Returns
+    -------
+    pathlib.Path
+        The file.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If ``path`` is a folder or not a regular file, or its folder does not exist or
+        cannot be written.
+    """
+    file = Path(path).expanduser()
+    if file.is_dir():
+        msg = f"{option} {path}: this is a folder; give a file name."
+        raise IrispyPlusFileError(msg)
+    if file.exists() and not file.is_file():
+        msg = f"{option} {path}: this is not a regular file; give the name of a file."
+        raise IrispyPlusFileError(msg)
+    folder = file.parent if str(file.parent) else Path(os.curdir)
+    if not folder.is_dir():
+        msg = f"{option} {path}: the folder {folder} does not exist; create it first."
+        raise IrispyPlusFileError(msg)
+    _check_writable(folder, option, path)
+    return file
 
 
 def split_observation(observation):
@@ -13,6 +110,8 @@ def split_observation(observation):
     The rasters (a `~irispy_plus.cubes.RasterCollection` or None) and the list of
     slit-jaw cubes in what `~irispy_plus.io.read_files` returned.
     """
+    from irispy_plus.cubes import IRISObservation, IRISSJICube, RasterCollection
+
     if isinstance(observation, IRISObservation):
         return observation.raster, [observation[key] for key in observation if key != "raster"]
     if isinstance(observation, RasterCollection):
@@ -37,17 +136,10 @@ def choose_window(rasters, requested, preferred):
 
 def save_raster_map(image_cube, values, path, *, title, cmap, limits, label):
     """
-    Draw ``values``, a map of a raster (steps along x, the slit along y), on the world
-    axes of ``image_cube``, with a colour bar ``label``; write it to ``path``.
+    Draw ``values``, a map of a raster, on the world axes of ``image_cube`` (Solar-X
+    along x), with a colour bar ``label``; write it to ``path`` and return the figure.
+    The drawing is `irispy_plus.visualization.plot_map`'s, the one ``map.plot()`` uses.
     """
-    import matplotlib.pyplot as plt
+    from irispy_plus.visualization._maps import save_map
 
-    figure = plt.figure(figsize=(7, 6))
-    axes = figure.add_subplot(projection=image_cube.wcs, slices=("y", "x"))
-    shown = axes.imshow(values.T, origin="lower", cmap=cmap, vmin=limits[0], vmax=limits[1], aspect="auto")
-    axes.set_title(title)
-    axes.coords[0].set_axislabel("Helioprojective longitude (Solar-X)")
-    axes.coords[1].set_axislabel("Helioprojective latitude (Solar-Y)")
-    figure.colorbar(shown, ax=axes, label=label)
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    return save_map(image_cube, path, values=values, title=title, cmap=cmap, limits=limits, label=label)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from irispy_plus.cli._common import choose_window, save_raster_map, split_observation
+from irispy_plus.cli._common import choose_window, split_observation
 from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["add_parser", "run_fit"]
 
 _PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "Mg II k 2796", "C II 1336")
-_GENERIC_HALF_RANGE = 0.5  # Å on each side of --rest, by default
+_GENERIC_HALF_RANGE = 0.5  # Å on each side of --rest, by default...
+_GENERIC_HALF_PIXELS = 3  # ...and at least this many pixels (binned spectra)
 
 
 def add_parser(subparsers):
@@ -28,7 +29,8 @@ def add_parser(subparsers):
             "Fit a line in every spectrum of one raster window (the bundled sample when no files "
             "are given): Si IV with one to three Gaussians or a Lorentzian, Mg II k and h with "
             "four, five or seven Gaussians, any other line with --rest. Prints a summary, saves "
-            "the fit result as ASDF and draws intensity and Doppler velocity maps to PNG."
+            "the fit result as ASDF and draws intensity and Doppler velocity maps to PNG. If no "
+            "spectrum converges it says why, writes nothing and exits with status 1."
         ),
     )
     parser.add_argument(
@@ -45,7 +47,13 @@ def add_parser(subparsers):
     parser.add_argument(
         "--rest", type=float, default=None, help="rest wavelength (Å) of the line, if not Si IV or Mg II"
     )
-    parser.add_argument("--wl-range", type=float, nargs=2, metavar=("MIN", "MAX"), help="fitted range (Å)")
+    parser.add_argument(
+        "--wl-range",
+        type=float,
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        help="fitted range (Å); with --rest, by default the line ±0.5 Å or ±3 pixels, the wider",
+    )
     parser.add_argument(
         "--observer",
         action="store_true",
@@ -62,11 +70,15 @@ def _check_line_components(n, lorentz, what):
         raise IrispyPlusError(msg)
 
 
-def _check_rest_in_window(rest, cube, label):
+def _window_wavelength(cube):
     from irispy_plus.cubes import IRISRasterSequence
 
     first = cube.data[0] if isinstance(cube, IRISRasterSequence) else cube
-    wavelength = first.spectral_axis.to_value("Angstrom")
+    return first.spectral_axis.to_value("Angstrom")
+
+
+def _check_rest_in_window(rest, cube, label):
+    wavelength = _window_wavelength(cube)
     if not wavelength.min() <= rest <= wavelength.max():
         msg = (
             f"--rest {rest} Å is outside the {label} window "
@@ -75,7 +87,7 @@ def _check_rest_in_window(rest, cube, label):
         raise IrispyPlusError(msg)
 
 
-def _fitter(label, args):
+def _fitter(label, args, cube):
     """The preset for ``label`` and its options, from the command's arguments."""
     from irispy_plus.fitting import fit_gen, fit_mgii, fit_siiv
 
@@ -98,7 +110,9 @@ def _fitter(label, args):
         )
         raise IrispyPlusError(msg)
     _check_line_components(n, args.lorentz, "a line")
-    options.setdefault("wl_range", [args.rest - _GENERIC_HALF_RANGE, args.rest + _GENERIC_HALF_RANGE])
+    pixel = float(np.median(np.abs(np.diff(_window_wavelength(cube)))))
+    half = max(_GENERIC_HALF_RANGE, _GENERIC_HALF_PIXELS * pixel)
+    options.setdefault("wl_range", [args.rest - half, args.rest + half])
     return fit_gen, {**options, "rest_wavelength": args.rest, "n_components": n or 1, "lorentz": args.lorentz}
 
 
@@ -116,27 +130,23 @@ def _describe(label, result, seconds, observer):
     return "\n".join(lines)
 
 
-def _map_figure(cube, title, label, path):
-    """A map of ``cube`` on world axes, to ``path`` (velocities on a scale about 0)."""
-    values = np.asarray(cube.data, dtype=float)
-    finite = values[np.isfinite(values)]
-    velocity = "velocity" in title
-    if finite.size == 0:
-        limits = (0.0, 1.0)
-    elif velocity:
-        high = float(np.percentile(np.abs(finite), 95)) or 1.0
-        limits = (-high, high)
-    else:
-        limits = tuple(np.percentile(finite, [2, 98]))
-    save_raster_map(
-        cube,
-        values,
-        path,
-        title=f"{label}: {title}",
-        cmap="RdBu_r" if velocity else "gist_heat",
-        limits=limits,
-        label=f"{title} [{cube.unit}]",
+def _check_converged(label, results):
+    """An error naming why, if no spectrum of any result converged."""
+    from irispy_plus.fitting import FitFlag
+
+    if any(np.count_nonzero(one.converged) for one in results):
+        return
+    flags = np.concatenate([np.ravel(one.flags) for one in results])
+    reasons = ", ".join(
+        f"{np.count_nonzero(flags & flag)} {flag.name.lower().replace('_', ' ')}"
+        for flag in (FitFlag.NO_DATA, FitFlag.NO_SIGNAL, FitFlag.NOT_CONVERGED)
+        if np.count_nonzero(flags & flag)
     )
+    msg = (
+        f"no spectrum of {label} converged ({reasons}); nothing was saved or drawn. "
+        "Check --rest and --wl-range against the window, or try --components."
+    )
+    raise IrispyPlusError(msg)
 
 
 def run_fit(args):
@@ -150,6 +160,7 @@ def run_fit(args):
     from irispy_plus.data import sample
     from irispy_plus.io import read_files
     from irispy_plus.io._sources import expand_sources
+    from irispy_plus.visualization._maps import save_map
 
     files = args.files or [sample.RASTER]
     rasters, _ = split_observation(read_files(files))
@@ -157,8 +168,8 @@ def run_fit(args):
         msg = "fit needs raster files (spectra); these hold slit-jaw images only."
         raise IrispyPlusError(msg)
     label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
-    fitter, options = _fitter(label, args)
     cube = rasters[label]
+    fitter, options = _fitter(label, args, cube)
     if args.rest is not None:
         _check_rest_in_window(args.rest, cube, label)
     start = time.perf_counter()
@@ -168,6 +179,7 @@ def run_fit(args):
     for index, one in enumerate(results):
         name = label if len(results) == 1 else f"{label} (raster {index})"
         print(_describe(name, one, seconds / len(results), args.observer))
+    _check_converged(label, results)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = Path(expand_sources(files)[0]).name.split(".")[0]
@@ -179,6 +191,6 @@ def run_fit(args):
     velocity = first.doppler_velocity(observer=args.observer)
     for title, cube_map in (("intensity", first.intensity()), ("Doppler velocity", velocity)):
         path = out / f"{title.split()[-1].lower()}_{slug}.png"
-        _map_figure(cube_map, title, label, path)
+        save_map(cube_map, path, title=f"{label}: {title}")
         print(f"Wrote the {title} map to {path.resolve()}")
     return 0

@@ -2,9 +2,6 @@
 ``irispy-plus info``: what an IRIS Level 2 file holds.
 """
 
-from irispy_plus.io import Level2File, file_summary
-from irispy_plus.io._sources import open_sources
-
 __all__ = ["add_parser", "run_info"]
 
 
@@ -31,12 +28,19 @@ def add_parser(subparsers):
 def run_info(args):
     """
     Run ``irispy-plus info``.
+
+    The file is opened (and, if compressed, checked to its end) once; a damaged file ends
+    in the `~irispy_plus.utils.IrispyPlusFileError` that the command prints on one line.
     """
-    print(file_summary(args.file))
-    if args.header is not None or args.aux:
-        layout: Level2File = open_sources(args.file)[0]
-        if args.header is not None:
-            print(repr(layout.header(args.header)))
-        if args.aux:
-            layout.aux_table.pprint(max_lines=-1, max_width=-1)
+    from irispy_plus.io._sources import open_sources
+    from irispy_plus.io.summary import describe_layout
+
+    layout = open_sources(args.file)[0]
+    header = layout.header(args.header) if args.header is not None else None
+    aux = layout.aux_table if args.aux else None
+    print(describe_layout(layout))
+    if header is not None:
+        print(repr(header))
+    if aux is not None:
+        aux.pprint(max_lines=-1, max_width=-1)
     return 0

@@ -4,10 +4,12 @@ HEK Coverage Registry and download them.
 """
 
 import sys
-
-import astropy.units as u
+from pathlib import Path
 
 __all__ = ["add_parser"]
+
+_USAGE = 2
+_INTERRUPTED = 130
 
 
 def _add_query_arguments(parser):
@@ -42,16 +44,12 @@ def _query(args):
     from sunpy.net import attrs as a
 
     from irispy_plus.net import attrs as iris
-    from irispy_plus.utils.exceptions import IrispyPlusSearchError
 
     query = []
     if args.url:
         query.append(iris.QueryURL(args.url))
-    elif args.start and args.end:
-        query += [a.Time(args.start, args.end), a.Instrument.iris]
     else:
-        msg = "give --start and --end, or --url"
-        raise IrispyPlusSearchError(msg)
+        query += [a.Time(args.start, args.end), a.Instrument.iris]
     if args.start and args.end and args.url:
         query.append(a.Time(args.start, args.end))
     optional = [
@@ -81,6 +79,8 @@ def _query(args):
 
 
 def _arcsec(value):
+    import astropy.units as u
+
     return None if value is None else value * u.arcsec
 
 
@@ -92,10 +92,94 @@ def _results(args):
     return IRISHCRClient().search(*_query(args))
 
 
+class _UsageError(Exception):
+    """A command-line argument that cannot be used (exit status 2)."""
+
+
+def _time_argument(name, value):
+    from sunpy.time import parse_time
+
+    try:
+        return parse_time(value)
+    except (ValueError, TypeError) as error:
+        msg = f"{name} {value!r} is not a time; write it as YYYY-MM-DDTHH:MM (e.g. 2021-09-05T00:00)"
+        raise _UsageError(msg) from error
+
+
+def _check_query(args):
+    """Check the time range and the query arguments before anything is asked of the HCR."""
+    if getattr(args, "results", None):
+        if not Path(args.results).is_file():
+            msg = f"--results {args.results!r} is not a file of saved results"
+            raise _UsageError(msg)
+        return
+    if not args.url and not (args.start and args.end):
+        msg = "give --start and --end, or --url"
+        raise _UsageError(msg)
+    if bool(args.start) != bool(args.end):
+        msg = "give both --start and --end"
+        raise _UsageError(msg)
+    if args.start and args.end:
+        start = _time_argument("--start", args.start)
+        end = _time_argument("--end", args.end)
+        if end < start:
+            msg = f"--end {args.end} is before --start {args.start}; swap them"
+            raise _UsageError(msg)
+
+
+def _check_save(save):
+    """Check that ``--save`` names an .ecsv or .asdf file in a folder that can be written."""
+    from irispy_plus.net._safety import check_folder
+    from irispy_plus.utils.exceptions import IrispyPlusDownloadError
+
+    path = Path(save).expanduser()
+    if path.suffix.lower() not in (".ecsv", ".asdf"):
+        msg = f"--save {save!r} must end in .ecsv or .asdf"
+        raise _UsageError(msg)
+    if path.is_dir():
+        msg = f"--save {save!r} is a folder; give a file name"
+        raise _UsageError(msg)
+    try:
+        check_folder(path.parent)
+    except IrispyPlusDownloadError as error:
+        raise _UsageError(f"--save: {error}") from error
+
+
+def _check_fetch(args):
+    """Check the counts and the folder of ``fetch`` before anything is searched or fetched."""
+    from irispy_plus.net._download import check_count
+    from irispy_plus.net._safety import check_folder, template_root
+    from irispy_plus.net.client import check_template
+    from irispy_plus.utils.exceptions import IrispyPlusDownloadError
+
+    try:
+        check_count("--max-conn", args.max_conn, 1)
+        if args.retries is not None:
+            check_count("--retries", args.retries, 0)
+        check_folder(template_root(check_template(args.dir)))
+    except IrispyPlusDownloadError as error:
+        raise _UsageError(str(error)) from error
+
+
+def _fail(command, message):
+    print(f"irispy-plus {command}: error: {message}", file=sys.stderr)
+
+
 def _run_search(args):
     from irispy_plus.net._rows import HIDDEN_COLUMNS
 
-    table = _results(args)
+    try:
+        _check_query(args)
+        if args.save:
+            _check_save(args.save)
+    except _UsageError as error:
+        _fail("search", error)
+        return _USAGE
+    try:
+        table = _results(args)
+    except KeyboardInterrupt:
+        _fail("search", "interrupted")
+        return _INTERRUPTED
     shown = [name for name in table.colnames if name not in HIDDEN_COLUMNS or (args.urls and name == "url")]
     if len(table):
         print("\n".join(table[shown].pformat(max_lines=-1, max_width=-1, show_dtype=False)))
@@ -109,22 +193,37 @@ def _run_search(args):
 
 def _run_fetch(args):
     from irispy_plus.net import IRISHCRClient
+    from irispy_plus.net._download import FAILURES
 
-    table = _results(args)
-    files = IRISHCRClient().fetch(
-        table,
-        path=args.dir,
-        kind=args.kind if args.results else None,
-        unpack=not args.no_unpack,
-        text_files=args.text_files,
-        progress=not args.no_progress,
-        max_conn=args.max_conn,
-        retries=args.retries,
-    )
+    try:
+        _check_fetch(args)
+        _check_query(args)
+    except _UsageError as error:
+        _fail("fetch", error)
+        return _USAGE
+    # Each failure is printed below, once; the library's log line of it would repeat it.
+    FAILURES.disabled = True
+    try:
+        table = _results(args)
+        files = IRISHCRClient().fetch(
+            table,
+            path=args.dir,
+            kind=args.kind if args.results else None,
+            unpack=not args.no_unpack,
+            text_files=args.text_files,
+            progress=not args.no_progress,
+            max_conn=args.max_conn,
+            retries=args.retries,
+        )
+    except KeyboardInterrupt:
+        _fail("fetch", "interrupted; partial downloads and temporary files were removed")
+        return _INTERRUPTED
+    finally:
+        FAILURES.disabled = False
     for path in files:
         print(path)
     for error in files.errors:
-        print(f"error: {error.exception}", file=sys.stderr)
+        _fail("fetch", error.exception)
     return 1 if files.errors else 0
 
 

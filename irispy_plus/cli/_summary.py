@@ -2,14 +2,7 @@
 ``irispy-plus summary``: describe an observation and draw its first-look figures.
 """
 
-from pathlib import Path
-
-import numpy as np
-
-from irispy_plus.cli._common import choose_window, save_raster_map, split_observation
-from irispy_plus.cubes import IRISRasterSequence
-from irispy_plus.io import file_summary, read_files
-from irispy_plus.io._sources import expand_sources
+from irispy_plus.cli._common import choose_window, output_folder, save_raster_map, split_observation
 
 __all__ = ["add_parser", "run_summary"]
 
@@ -36,6 +29,8 @@ def add_parser(subparsers):
 
 
 def _clip_levels(values):
+    import numpy as np
+
     # Warped edges next to the -200 fill hold values down to it; they are not signal.
     finite = values[np.isfinite(values) & (values > -50)]
     if finite.size == 0:
@@ -44,6 +39,8 @@ def _clip_levels(values):
 
 
 def _spectroheliogram_figure(cube, path):
+    import numpy as np
+
     values = np.ma.masked_array(np.asarray(cube.data), mask=np.asarray(cube.mask))
     spectrum = values.mean(axis=(0, 1))
     peak = int(np.ma.argmax(spectrum)) if spectrum.count() else cube.shape[2] // 2
@@ -64,6 +61,7 @@ def _spectroheliogram_figure(cube, path):
 
 def _sji_figure(cube, path):
     import matplotlib.pyplot as plt
+    import numpy as np
 
     frame = cube[cube.shape[0] // 2]
     image = np.where(np.asarray(frame.mask), np.nan, np.asarray(frame.data))
@@ -83,18 +81,20 @@ def run_summary(args):
     """
     Run ``irispy-plus summary``.
     """
+    out = output_folder(args.out)  # before any work
     import matplotlib as mpl
 
     mpl.use("Agg")
+    from irispy_plus.cubes import IRISRasterSequence
     from irispy_plus.data import sample
+    from irispy_plus.io import file_summary, read_files
+    from irispy_plus.io._sources import expand_sources
 
     sources = args.files or [sample.SNS_DIR]
     for path in expand_sources(sources):
         print(file_summary(path))
         print()
     rasters, slit_jaws = split_observation(read_files(sources))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     if rasters is not None:
         label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
         cube = rasters[label]

@@ -11,7 +11,7 @@ velocity maps.
 """
 
 from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
-from irispy_plus.fitting._flags import FitFlag
+from irispy_plus.fitting._flags import FitFlag, QualityFlag
 from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
 from irispy_plus.fitting._moment_maps import moments
 from irispy_plus.fitting._presets import (
@@ -37,6 +37,7 @@ __all__ = [
     "FitResult",
     "IrispyPlusFitError",
     "LineModel",
+    "QualityFlag",
     "SpectrumFit",
     "auto_guess",
     "default_limits",

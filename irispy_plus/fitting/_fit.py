@@ -114,6 +114,21 @@ def _range_slice(wavelength, wl_range):
     return slice(i0, i1 + 1)
 
 
+def _check_enough_points(x, wl_range, model, constraints):
+    n_free = len(constraints.free)
+    if x.size > n_free:
+        return
+    where = "the wavelength range"
+    if wl_range is not None:
+        where = f"wl_range={[float(v) for v in u.Quantity(wl_range, u.AA).to_value(u.AA)]}"
+    msg = (
+        f"{where} holds {x.size} wavelength points, but the model {model.parameter_names} has "
+        f"{n_free} free parameters: at least {n_free + 1} points are needed. Widen wl_range, "
+        "fit fewer components, or fix or tie parameters."
+    )
+    raise IrispyPlusFitError(msg)
+
+
 def default_limits(model, x):
     """
     Default bounds ``(2, P)``: free background, amplitudes >= 0, centroids within the
@@ -486,8 +501,9 @@ def fit_lines(
     Raises
     ------
     IrispyPlusFitError
-        If the arguments are inconsistent (shapes, names, ranges). Spectra that cannot be
-        fitted never raise: they are flagged in the result.
+        If the arguments are inconsistent (shapes, names, ranges), or the fitted range has
+        no more wavelength points than the model has free parameters. Spectra that cannot
+        be fitted never raise: they are flagged in the result.
 
     Examples
     --------
@@ -521,6 +537,7 @@ def fit_lines(
     n_par = model.n_parameters
     mu_index = [i for i, name in enumerate(model.parameter_names) if name.startswith("mu")]
     constraints = Constraints(model.parameter_names, ties, fixed)
+    _check_enough_points(x, wl_range, model, constraints)
 
     bounds = _limits_array(limits, default_limits(model, x))
     lower, upper = bounds[0].copy(), bounds[1].copy()

@@ -8,8 +8,10 @@ import numpy as np
 from ndcube import NDCube
 
 from irispy_plus.fitting._fit import _is_dask, _range_slice, _unpack
+from irispy_plus.fitting._flags import QualityFlag, flag_bits
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.fitting._result import _pixel_wcs
+from irispy_plus.utils._plotting import as_map
 
 __all__ = ["moments"]
 
@@ -20,7 +22,11 @@ def _block(y, mask, *, x):
     y = np.asarray(y, dtype=float)
     valid = np.isfinite(y) if mask is None else np.isfinite(y) & ~np.asarray(mask, dtype=bool)
     out = moment_arrays(x, y, valid)
-    return np.stack([out[key] for key in _KEYS], axis=-1)
+    flags = np.zeros(y.shape[:-1], dtype=np.int32)
+    flags[~valid.all(axis=-1)] |= QualityFlag.FILL
+    flags[~valid.any(axis=-1)] |= QualityFlag.NO_DATA
+    flags[valid.any(axis=-1) & ~np.isfinite(out["centroid"])] |= QualityFlag.NO_SIGNAL
+    return np.stack([*(out[key] for key in _KEYS), flags.astype(float)], axis=-1)
 
 
 def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=None) -> dict:
@@ -50,6 +56,9 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
         (Å), ``width`` (square root of the second central moment, Å), ``peak`` and
         ``background`` (data unit), ``peak_wavelength`` (Å), and ``velocity`` (km/s) if a
         rest wavelength is given; maps carry the cube's celestial and time coordinates.
+        ``flags``: `~irispy_plus.fitting.QualityFlag` bits per spectrum (``FILL``: some
+        pixels of the range are masked or not finite; ``NO_DATA``: all are;
+        ``NO_SIGNAL``: nothing above the background).
 
     Examples
     --------
@@ -79,7 +88,7 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
             *args,
             x=x,
             dtype=float,
-            chunks=(*y.chunks[:-1], (len(_KEYS),)),
+            chunks=(*y.chunks[:-1], (len(_KEYS) + 1,)),
             meta=np.array((), dtype=float),
         ).compute()
     else:
@@ -101,25 +110,38 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
     out = {}
     for i, key in enumerate(_KEYS):
         values = packed[..., i]
-        out[key] = NDCube(
-            values,
-            wcs=wcs,
-            unit=units[key],
-            mask=~np.isfinite(values),
-            meta={"moment": key},
-            extra_coords=extra,
-            global_coords=global_coords,
+        out[key] = as_map(
+            NDCube(
+                values,
+                wcs=wcs,
+                unit=units[key],
+                mask=~np.isfinite(values),
+                meta={"moment": key},
+                extra_coords=extra,
+                global_coords=global_coords,
+            )
         )
+    flags = packed[..., len(_KEYS)].astype(np.int32)
+    out["flags"] = NDCube(
+        flags,
+        wcs=wcs,
+        mask=np.zeros(flags.shape, bool),
+        meta={"moment": "flags", "bits": flag_bits()},
+        extra_coords=extra,
+        global_coords=global_coords,
+    )
     if rest_wavelength is not None:
         rest = u.Quantity(rest_wavelength, u.AA).to_value(u.AA)
         velocity = const.c.to_value(u.km / u.s) * (packed[..., 4] - rest) / rest
-        out["velocity"] = NDCube(
-            velocity,
-            wcs=wcs,
-            unit=u.km / u.s,
-            mask=~np.isfinite(velocity),
-            meta={"moment": "velocity", "rest_wavelength": rest * u.AA},
-            extra_coords=extra,
-            global_coords=global_coords,
+        out["velocity"] = as_map(
+            NDCube(
+                velocity,
+                wcs=wcs,
+                unit=u.km / u.s,
+                mask=~np.isfinite(velocity),
+                meta={"moment": "velocity", "rest_wavelength": rest * u.AA},
+                extra_coords=extra,
+                global_coords=global_coords,
+            )
         )
     return out

@@ -42,8 +42,8 @@ class SpectrumFit:
     """
     The fit of one spectrum, as the tutorial returns it.
 
-    Iterating gives ``profile, components, best_vals, errors`` so that
-    ``fit, comps, best_vals, errors = fit_siiv(spectrum, wavelength)`` works.
+    It unpacks and indexes like the tutorial's tuple ``profile, components, best_vals,
+    errors``: ``fit_siiv(spectrum, wavelength)[2]`` is ``best_vals``.
 
     Attributes
     ----------
@@ -90,6 +90,22 @@ class SpectrumFit:
 
     def __iter__(self):
         return iter((self.profile, self.components, self.best_vals, self.errors))
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, index):
+        items = "the tutorial's tuple (0-3: profile, components, best_vals, errors)"
+        if isinstance(index, str):
+            msg = f"A SpectrumFit indexes like {items}; by name: fit.best_vals[fit.names.index({index!r})]."
+            raise IrispyPlusFitError(msg)
+        try:
+            return tuple(self)[index]
+        except IndexError:  # an IndexError, as a tuple's: code that indexes until it fails needs it
+            raise IndexError(f"index {index} is out of range of {items}.") from None
+        except TypeError:
+            msg = f"A SpectrumFit indexes like {items}: with an int or a slice, not {type(index).__name__}."
+            raise IrispyPlusFitError(msg) from None
 
     def __repr__(self):
         pairs = ", ".join(
@@ -261,34 +277,108 @@ def _mgii_layout(n_comp):
     return layout
 
 
-# Starting widths (Å): the peaks of the seven-component model are narrower than the
-# single emission component per line of the four- and five-component models.
+# Starting widths (Å) of the components that are not placed from the profile itself.
 _MGII_WIDTH = {"peak": 0.08, "emission": 0.15, "absorption": 0.05, "any": 0.06}
+# Half-width (Å) about each line's rest wavelength in which its peaks and core are read.
+_MGII_SEARCH = 0.4
+# The k2/h2 components start this fraction of the observed peak-to-core distance from
+# the core.
+_MGII_PULL = 0.8
+
+
+def _mgii_shape(x, y, rest):
+    """
+    Blue peak, core and red peak (wavelengths, Å) of each spectrum near ``rest``, read off
+    the pixels: the highest pixel, the highest other local maximum behind a dip of at
+    least 2 % of it, and the lowest pixel between the two. A profile with no such second
+    peak gets its core at the peak and nominal peaks 0.13 Å either side.
+    """
+    sel = np.flatnonzero(np.abs(x - rest) <= _MGII_SEARCH)
+    if sel.size < 5:
+        centre = np.full(y.shape[0], rest)
+        return centre - 0.13, centre, centre + 0.13
+    seg = y[:, sel]
+    xs = x[sel]
+    n, m = seg.shape
+    rows = np.arange(n)
+    index = np.arange(m)
+    first = np.argmax(seg, axis=1)
+    top = seg[rows, first]
+    after = index >= first[:, None]
+    right = np.minimum.accumulate(np.where(after, seg, np.inf), axis=1)
+    left = np.minimum.accumulate(np.where(after, np.inf, seg)[:, ::-1], axis=1)[:, ::-1]
+    local = np.zeros((n, m), bool)
+    local[:, 1:-1] = (seg[:, 1:-1] > seg[:, :-2]) & (seg[:, 1:-1] >= seg[:, 2:])
+    floor = np.nanmin(seg, axis=1)
+    deep = seg - np.minimum(left, right) > 0.02 * (top - floor)[:, None]
+    candidates = np.where(local & deep, seg, -np.inf)
+    second = np.argmax(candidates, axis=1)
+    double = np.isfinite(candidates[rows, second])
+    lo, hi = np.minimum(first, second), np.maximum(first, second)
+    between = (index > lo[:, None]) & (index < hi[:, None])
+    core = np.argmin(np.where(between, seg, np.inf), axis=1)
+    peak = xs[first]
+    blue = np.where(double, xs[lo], peak - 0.13)
+    red = np.where(double, xs[hi], peak + 0.13)
+    return blue, np.where(double, xs[core], peak), red
 
 
 def _mgii_guess(x, y, valid, model, layout):
     """
-    Initial values for Mg II: components at their nominal centres and widths, with the
-    background and amplitudes from one linear least-squares solve shared by all spectra.
+    Initial values for Mg II from each spectrum's own shape: the k2v/k3/k2r (h2v/h2r/h3)
+    components at the peaks and core read off the pixels, widths from the peak
+    separation, the background and amplitudes from a linear least-squares solve per
+    spectrum with those centres and widths (signs then forced: peaks and emission
+    positive, reversals negative).
     """
     mom = moment_arrays(x, y, valid, full=False)
     bg = np.where(np.isfinite(mom["background"]), mom["background"], 0.0)
     filled = np.where(valid, y, bg[:, None])
-    columns = [np.ones_like(x)]
-    for centre, kind in layout:
-        columns.append(np.exp(-0.5 * ((x - centre) / _MGII_WIDTH[kind]) ** 2))
-    design = np.stack(columns, axis=1)
-    coeffs = np.linalg.lstsq(design, filled.T, rcond=None)[0].T
-    p0 = np.empty((y.shape[0], model.n_parameters))
+    n = y.shape[0]
+    shapes = {rest: _mgii_shape(x, filled, rest) for rest in (MGII_K, MGII_H)}
+    centres, widths = [], []
+    for nominal, kind in layout:
+        rest = MGII_K if abs(nominal - MGII_K) < 1 else MGII_H if abs(nominal - MGII_H) < 1 else None
+        if rest is None:
+            centres.append(np.full(n, nominal))
+            widths.append(np.full(n, _MGII_WIDTH[kind]))
+            continue
+        blue, core, red = shapes[rest]
+        if kind == "peak":
+            # The reversal pushes the observed peaks outwards from their components.
+            side = blue if nominal < rest else red
+            offset = np.clip(_MGII_PULL * np.abs(side - core), 0.05, 0.3)
+            centres.append(core + np.sign(nominal - rest) * offset)
+            widths.append(np.full(n, _MGII_WIDTH[kind]))
+        elif kind == "absorption":
+            centres.append(core)
+            widths.append(np.full(n, _MGII_WIDTH[kind]))
+        else:
+            centres.append(core)
+            widths.append(np.full(n, _MGII_WIDTH[kind]))
+    centres = np.stack(centres, axis=1)
+    widths = np.stack(widths, axis=1)
+    design = np.exp(-0.5 * ((x[None, :, None] - centres[:, None, :]) / widths[:, None, :]) ** 2)
+    design = np.concatenate([np.ones((n, x.size, 1)), design], axis=2)
+    weights = valid.astype(float)
+    normal = np.einsum("nmi,nm,nmj->nij", design, weights, design)
+    # A small ridge keeps spectra with few valid pixels (or none) solvable.
+    ridge = 1e-9 * np.trace(normal, axis1=1, axis2=2) + 1e-12
+    normal += ridge[:, None, None] * np.eye(normal.shape[-1])
+    rhs = np.einsum("nmi,nm,nm->ni", design, weights, filled)
+    coeffs = np.linalg.solve(normal, rhs[..., None])[..., 0]
+    scale = np.maximum(np.abs(mom["peak"]), 1e-6)
+    scale = np.where(np.isfinite(scale), scale, 1.0)
+    p0 = np.empty((n, model.n_parameters))
     p0[:, 0] = coeffs[:, 0]
-    for i, (centre, kind) in enumerate(layout):
+    for i, (_, kind) in enumerate(layout):
         k = model.component_slice(i + 1).start
         amp = coeffs[:, i + 1]
         if kind in ("emission", "peak"):
-            amp = np.maximum(amp, 1e-3)
+            amp = np.maximum(amp, 0.05 * scale)
         elif kind == "absorption":
-            amp = np.minimum(amp, -1e-3)
-        p0[:, k], p0[:, k + 1], p0[:, k + 2] = amp, centre, _MGII_WIDTH[kind]
+            amp = np.minimum(amp, -0.05 * scale)
+        p0[:, k], p0[:, k + 1], p0[:, k + 2] = amp, centres[:, i], widths[:, i]
     p0[~np.isfinite(mom["peak"])] = np.nan
     return p0
 
@@ -297,10 +387,12 @@ def _mgii_limits(layout, model, x):
     limits = default_limits(model, x)
     for i, (centre, kind) in enumerate(layout):
         k = model.component_slice(i + 1).start
-        if kind in ("emission", "peak"):
-            amp, mu, width = (0.0, np.inf), (centre - 0.35, centre + 0.35), (0.02, 0.6)
+        if kind == "peak":
+            amp, mu, width = (0.0, np.inf), (centre - 0.35, centre + 0.35), (0.02, 0.2)
+        elif kind == "emission":
+            amp, mu, width = (0.0, np.inf), (centre - 0.4, centre + 0.4), (0.02, 0.6)
         elif kind == "absorption":
-            amp, mu, width = (-np.inf, 0.0), (centre - 0.15, centre + 0.15), (0.01, 0.3)
+            amp, mu, width = (-np.inf, 0.0), (centre - 0.3, centre + 0.3), (0.01, 0.2)
         else:
             amp, mu, width = (-np.inf, np.inf), (centre - 0.2, centre + 0.2), (0.02, 0.3)
         limits[:, k], limits[:, k + 1], limits[:, k + 2] = amp, mu, width
@@ -333,11 +425,13 @@ def fit_mgii(
     wavelength : array or `~astropy.units.Quantity`, optional
         Wavelengths (Å); taken from a cube if not given.
     init_vals : list, optional
-        ``c, amp1, mu1, sigma1, ...``; by default read off each spectrum at the nominal
-        component positions.
+        ``c, amp1, mu1, sigma1, ...``; by default from each spectrum's own shape: the
+        peaks and cores read off its pixels, the amplitudes from a linear least-squares
+        solve with those centres.
     limits : array, optional
         ``[[lower, ...], [upper, ...]]``; by default emission amplitudes >= 0, reversal
-        amplitudes <= 0, centroids within 0.35 Å (reversals 0.15 Å) of nominal.
+        amplitudes <= 0, centroids within 0.35 Å (the single emission components of the
+        four- and five-component models 0.4 Å, the reversals 0.3 Å) of nominal.
     wl_range : pair of float, optional
         Fitted range, by default 2795.3-2804.6 Å.
     four, five : bool, optional

@@ -13,6 +13,7 @@ from irispy_plus.fitting._flags import FAILED, FitFlag
 from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
 from irispy_plus.physics.nonthermal import FWHM_PER_SIGMA, nonthermal_velocity
 from irispy_plus.physics.velocities import doppler_velocity, reference_offset
+from irispy_plus.utils._plotting import as_map
 
 __all__ = ["FitResult"]
 
@@ -159,15 +160,17 @@ class FitResult:
             raise IrispyPlusFitError(msg) from None
 
     def _cube(self, data, unit, uncertainty=None, meta=None):
-        return NDCube(
-            np.asarray(data),
-            wcs=self.wcs,
-            unit=unit,
-            uncertainty=None if uncertainty is None else StdDevUncertainty(np.asarray(uncertainty)),
-            mask=~self.converged,
-            meta={**self.meta, **(meta or {})},
-            extra_coords=self.extra_coords,
-            global_coords=self.global_coords,
+        return as_map(
+            NDCube(
+                np.asarray(data),
+                wcs=self.wcs,
+                unit=unit,
+                uncertainty=None if uncertainty is None else StdDevUncertainty(np.asarray(uncertainty)),
+                mask=~self.converged,
+                meta={**self.meta, **(meta or {})},
+                extra_coords=self.extra_coords,
+                global_coords=self.global_coords,
+            )
         )
 
     def parameter(self, name):
@@ -230,12 +233,18 @@ class FitResult:
     @property
     def flags_cube(self):
         """ndcube.NDCube: `~irispy_plus.fitting.FitFlag` bits map."""
-        return NDCube(
-            self.flags,
-            wcs=self.wcs,
-            meta={"parameter": "flags", "bits": {flag.name: int(flag) for flag in FitFlag}},
-            extra_coords=self.extra_coords,
-            global_coords=self.global_coords,
+        return as_map(
+            NDCube(
+                self.flags,
+                wcs=self.wcs,
+                meta={
+                    **self.meta,
+                    "parameter": "flags",
+                    "bits": {flag.name: int(flag) for flag in FitFlag},
+                },
+                extra_coords=self.extra_coords,
+                global_coords=self.global_coords,
+            )
         )
 
     def _component(self, component):

@@ -6,12 +6,15 @@ import astropy.units as u
 import numpy as np
 from astropy.nddata import StdDevUncertainty
 
+from irispy_plus.io._keywords import Keywords
 from irispy_plus.meta import AUX_TABLE, EXPOSURE_INDEX, FILENAME_TABLE, IRISMeta
+from irispy_plus.units import READ_NOISE as _UNITS_READ_NOISE
+from irispy_plus.units import read_noise
 
 __all__ = ["READ_NOISE", "build_meta", "mid_exposure_times", "pc_per_exposure", "photon_uncertainty"]
 
-#: Read noise of the IRIS cameras in DN (De Pontieu et al. 2014).
-READ_NOISE = 1.2
+#: Read noise of the IRIS cameras, per camera: see `irispy_plus.units.read_noise`.
+READ_NOISE = _UNITS_READ_NOISE
 
 
 def build_meta(layout, index, extra, n_exposure_axis_length):
@@ -41,8 +44,9 @@ def photon_uncertainty(data, unit):
     """
     The 1-sigma uncertainty of DN values from photon (Poisson) and read noise.
 
-    ``sigma_DN = sqrt(max(DN, 0) / g + READ_NOISE**2)`` with ``g`` the photons per DN of
-    the detector (``unit``). Lazy if ``data`` is.
+    ``sigma_DN = sqrt(max(DN, 0) / g + r**2)`` with ``g`` the photons per DN of the
+    detector (``unit``) and ``r`` its read noise in DN (`irispy_plus.units.read_noise`:
+    3.1 DN FUV, 1.2 DN NUV and slit-jaw). Lazy if ``data`` is.
 
     Parameters
     ----------
@@ -56,7 +60,8 @@ def photon_uncertainty(data, unit):
     astropy.nddata.StdDevUncertainty
     """
     photons_per_dn = unit.to(u.ph)
-    variance = np.maximum(data, 0) / photons_per_dn + READ_NOISE**2
+    noise = read_noise(unit).to_value(unit)
+    variance = np.maximum(data, 0) / photons_per_dn + noise**2
     return StdDevUncertainty(variance**0.5, unit=unit)
 
 
@@ -70,7 +75,8 @@ def pc_per_exposure(layout, header, names):
     if all(name in aux.colnames for name in names):
         values = [aux[name].data for name in names]
     else:
+        keywords = Keywords(header, layout.name, "header")
         keys = [name[:-2] for name in names]
-        defaults = [float(header.get(key, 1.0 if key[2] == key[4] else 0.0)) for key in keys]
+        defaults = [keywords.number(key, 1.0 if key[2] == key[4] else 0.0) for key in keys]
         values = [np.full(len(aux), value) for value in defaults]
     return np.stack(values, axis=-1).reshape(-1, 2, 2)

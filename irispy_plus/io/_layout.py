@@ -7,8 +7,9 @@ and an ASCII table of per-exposure file names and IDs. A slit-jaw file holds its
 series in the primary HDU, then the same two per-exposure extensions.
 """
 
-import io
 import itertools
+import math
+import numbers
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +18,23 @@ import astropy.units as u
 import numpy as np
 from astropy.io import fits
 from astropy.table import Table
-from astropy.time import Time
 from astropy.utils.exceptions import AstropyUserWarning
 
-from irispy_plus.utils.exceptions import IrispyPlusFileError
+from irispy_plus.io._keywords import Keywords
+from irispy_plus.utils._files import BufferFile, require_regular_file
+from irispy_plus.utils.exceptions import (
+    IrispyPlusDamagedFileError,
+    IrispyPlusFileError,
+    IrispyPlusHeaderError,
+)
 
 __all__ = ["Level2File", "WindowInfo"]
 
-_FITS_DTYPES = {8: ">u1", 16: ">i2", 32: ">i4", -32: ">f4", -64: ">f8"}
+_FITS_DTYPES = {8: ">u1", 16: ">i2", 32: ">i4", 64: ">i8", -32: ">f4", -64: ">f8"}
 _REQUIRED_PRIMARY = ("INSTRUME", "STARTOBS", "DATE_OBS", "OBSID")
 _REQUIRED_WINDOW = ("CDELT1", "CDELT2", "CDELT3", "CRPIX1", "CRPIX2", "CRPIX3", "CRVAL1", "CRVAL2", "CRVAL3")
+_REQUIRED_SJI = ("CDELT1", "CDELT2", "CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2", "TWAVE1", "TWMIN1", "TWMAX1")
+_AUX_COLUMNS = ("XCENIX", "YCENIX", "TIME")
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def _open_hdulist(source, name):
         warnings.simplefilter("always", AstropyUserWarning)
         try:
             hdulist = fits.open(source, memmap=False, do_not_scale_image_data=True, lazy_load_hdus=False)
-        except (OSError, ValueError, TypeError, IndexError) as error:
+        except (OSError, ValueError, TypeError, IndexError, KeyError) as error:
             msg = (
                 f"{name} could not be read as a FITS file ({error}). It may be damaged or "
                 "not a FITS file at all: download it again from the IRIS archive."
@@ -81,8 +89,14 @@ def _open_hdulist(source, name):
     if truncated:
         hdulist.close()
         msg = f"{name} is truncated ({truncated[0].message}). Download the file again."
-        raise IrispyPlusFileError(msg)
+        raise IrispyPlusDamagedFileError(msg)
     return hdulist
+
+
+def _is_level2(value):
+    """Whether DATA_LEV says Level 2 (a number that rounds to 2)."""
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    return is_number and math.isfinite(value) and round(value) == 2
 
 
 class Level2File:
@@ -92,16 +106,21 @@ class Level2File:
 
     Parameters
     ----------
-    source : str, pathlib.Path or bytes
-        A path to the file, or its whole content in memory (as read from a ``.gz`` file
-        or a tar archive).
+    source : str, pathlib.Path or bytes-like
+        A path to a regular file, or its whole content in memory (as read from a ``.gz``
+        file or a tar archive).
     name : str, optional
         How to name the file in messages; the path by default.
 
     Raises
     ------
     IrispyPlusFileError
-        If the file is not an IRIS Level 2 file, is truncated, or lacks keywords.
+        If the file is not a regular file or not an IRIS Level 2 file.
+    IrispyPlusDamagedFileError
+        If the file is truncated.
+    IrispyPlusHeaderError
+        If a keyword is missing or unusable, or the HDUs or tables are not those of an
+        IRIS Level 2 file.
 
     Examples
     --------
@@ -115,19 +134,16 @@ class Level2File:
     def __init__(self, source, name=None):
         if isinstance(source, bytes | bytearray | memoryview):
             self.path = None
-            self._buffer = memoryview(source)
+            self._buffer = memoryview(source).toreadonly().cast("B")
             self.name = name or "<in-memory file>"
-            hdulist = _open_hdulist(io.BytesIO(source), self.name)
+            hdulist = _open_hdulist(BufferFile(self._buffer), self.name)
             size = len(self._buffer)
         else:
             self.path = Path(source)
             self._buffer = None
             self.name = name or str(self.path)
-            if not self.path.is_file():
-                msg = f"{self.name} does not exist or is not a file."
-                raise IrispyPlusFileError(msg)
+            size = require_regular_file(self.path).st_size
             hdulist = _open_hdulist(self.path, self.name)
-            size = self.path.stat().st_size
         with hdulist:
             self.headers = [hdu.header for hdu in hdulist]
             infos = [hdu.fileinfo() for hdu in hdulist]
@@ -143,7 +159,7 @@ class Level2File:
     def _check(self, size):
         primary = self.headers[0]
         instrument = str(primary.get("INSTRUME", "")).strip()
-        if instrument not in ("SPEC", "SJI") or round(float(primary.get("DATA_LEV", -1))) != 2:
+        if instrument not in ("SPEC", "SJI") or not _is_level2(primary.get("DATA_LEV")):
             msg = (
                 f"{self.name} is not an IRIS Level 2 file (INSTRUME={instrument or 'missing'!r}, "
                 f"DATA_LEV={primary.get('DATA_LEV', 'missing')!r}). irispy-plus reads IRIS Level 2 "
@@ -158,30 +174,122 @@ class Level2File:
                 f"{self.name} is truncated: its headers describe {expected} bytes but it holds "
                 f"{size}. Download the file again."
             )
-            raise IrispyPlusFileError(msg)
+            raise IrispyPlusDamagedFileError(msg)
+        keywords = Keywords(primary, self.name, "primary header")
+        self._start_time = keywords.time("STARTOBS")
+        self.date_obs = keywords.time("DATE_OBS")
         if self.kind == "raster":
             self._require(primary, ("NWIN",), "primary header")
-            n_windows = int(primary["NWIN"])
-            if len(self.headers) < n_windows + 3:
-                msg = (
-                    f"{self.name} declares {n_windows} windows (NWIN) but has only "
-                    f"{len(self.headers)} HDUs; the file is incomplete. Download it again."
-                )
-                raise IrispyPlusFileError(msg)
-            for index in range(1, n_windows + 1):
-                self._require(primary, (f"TDESC{index}", f"TWMIN{index}", f"TWMAX{index}"), "primary header")
-                self._require(self.headers[index], _REQUIRED_WINDOW, f"extension {index}")
+            n_windows = keywords.integer("NWIN", minimum=1, maximum=len(self.headers))
+            indices = range(1, n_windows + 1)
         else:
-            self._require(primary, (*_REQUIRED_WINDOW[:2], "CRPIX1", "CRPIX2", "CRVAL1", "CRVAL2"), "header")
-        for required in ("XCENIX", "YCENIX", "TIME"):
-            if required not in self.headers[-2]:
+            indices = range(1)
+        self._check_structure(len(indices) + (3 if self.kind == "raster" else 2))
+        n_exposures = self._check_aux()
+        self._scalings = {}
+        self._windows = [self._check_window(index, n_exposures) for index in indices]
+
+    def _check_structure(self, n_hdus):
+        found = [str(header.get("XTENSION", "primary")).strip() for header in self.headers]
+        layout = "the primary HDU, " + ("NWIN image extensions, " if self.kind == "raster" else "")
+        if len(self.headers) != n_hdus or found[-2:] != ["IMAGE", "TABLE"]:
+            msg = (
+                f"{self.name} has {len(self.headers)} HDUs ({', '.join(found)}), but an IRIS Level 2 "
+                f"{'raster' if self.kind == 'raster' else 'slit-jaw'} file has {n_hdus}: {layout}"
+                "the auxiliary IMAGE and the file-name TABLE. The file is incomplete or cut short: "
+                "download it again."
+            )
+            raise IrispyPlusDamagedFileError(msg)
+
+    def _check_aux(self):
+        """The number of exposures: rows of the auxiliary array, once it is checked."""
+        index = len(self.headers) - 2
+        header = self.headers[index]
+        for required in _AUX_COLUMNS:
+            if required not in header:
                 msg = (
-                    f"{self.name}: the auxiliary extension (HDU {len(self.headers) - 2}) lacks the "
+                    f"{self.name}: the auxiliary extension (HDU {index}) lacks the "
                     f"{required} column keyword; this is not a complete IRIS Level 2 file."
                 )
-                raise IrispyPlusFileError(msg)
+                raise IrispyPlusHeaderError(msg)
+        keywords = Keywords(header, self.name, f"auxiliary extension (HDU {index})")
+        self._check_dtype(keywords, index)
+        if keywords.integer("NAXIS") != 2:
+            raise keywords.error("NAXIS", f"is {header['NAXIS']}, but the auxiliary array is 2-D")
+        n_columns = keywords.integer("NAXIS1", minimum=1)
+        n_rows = keywords.integer("NAXIS2", minimum=1)
+        for column in _AUX_COLUMNS:
+            keywords.integer(column, minimum=0, maximum=n_columns - 1)
+        table = Keywords(self.headers[-1], self.name, f"file-name table (HDU {index + 1})")
+        table.integer("NAXIS1", minimum=0)
+        table.integer("NAXIS2", minimum=0)
+        return n_rows
+
+    def _check_dtype(self, keywords, index):
+        bitpix = keywords.integer("BITPIX")
+        if bitpix not in _FITS_DTYPES:
+            raise keywords.error("BITPIX", f"is {bitpix}, not one of the FITS values {sorted(_FITS_DTYPES)}")
+
+    def _check_window(self, index, n_exposures):
+        header = self.headers[index]
+        where = "primary header" if index == 0 else f"extension {index}"
+        keywords = Keywords(header, self.name, where)
+        primary = Keywords(self.headers[0], self.name, "primary header")
+        if self.kind == "raster":
+            described = (f"TDESC{index}", f"TWMIN{index}", f"TWMAX{index}")
+            self._require(primary.header, described, "primary header")
+            self._require(header, _REQUIRED_WINDOW, where)
+            numbers_of = _REQUIRED_WINDOW
+        else:
+            self._require(header, _REQUIRED_SJI, where)
+            numbers_of = _REQUIRED_SJI
+        for key in numbers_of:
+            keywords.number(key)
+        self._check_dtype(keywords, index)
+        n_axes = keywords.integer("NAXIS")
+        if n_axes != 3:
+            raise keywords.error("NAXIS", f"is {n_axes}, but an IRIS Level 2 window is a 3-D image")
+        shape = tuple(keywords.integer(f"NAXIS{axis}") for axis in (3, 2, 1))
+        if min(shape) < 1:
+            raise keywords.error("NAXIS1-3", f"give the empty shape {shape}: the window holds no data")
+        if shape[0] != n_exposures:
+            msg = (
+                f"{self.name}: the window of {where} has {shape[0]} exposures but the auxiliary "
+                f"array has {n_exposures} rows, one per exposure; times and pointing would not "
+                "match the data. The file was altered or is damaged: download it again."
+            )
+            raise IrispyPlusHeaderError(msg)
+        self._scalings[index] = self._check_scaling(index, keywords, primary)
+        if self.kind == "sji":
+            band = f"SJI_{round(keywords.number('TWAVE1'))}"
+            return WindowInfo(
+                index=0,
+                label=band,
+                shape=shape,
+                wavelength_min=keywords.number("TWMIN1") * u.AA,
+                wavelength_max=keywords.number("TWMAX1") * u.AA,
+                band=band,
+            )
+        return WindowInfo(
+            index=index,
+            label=str(primary.header[f"TDESC{index}"]).strip(),
+            shape=shape,
+            wavelength_min=primary.number(f"TWMIN{index}") * u.AA,
+            wavelength_max=primary.number(f"TWMAX{index}") * u.AA,
+            band=str(primary.header.get(f"TDET{index}", "")).strip(),
+        )
+
+    def _check_scaling(self, index, keywords, primary):
+        if keywords.integer("BITPIX") < 0:
+            return 1.0, 0.0
+        # IRIS spectrograph files carry BSCALE and BZERO in the primary header.
+        source = {key: keywords if key in keywords.header else primary for key in ("BSCALE", "BZERO")}
+        bscale = source["BSCALE"].number("BSCALE", 1.0, nonzero=True)
+        bzero = source["BZERO"].number("BZERO", 0.0)
+        return bscale, bzero
 
     def _require(self, header, keywords, where):
+        """Refuse a header that lacks any of ``keywords``."""
         missing = [key for key in keywords if key not in header]
         if missing:
             msg = (
@@ -189,7 +297,7 @@ class Level2File:
                 "IRIS Level 2 file has. The file was altered or is not IRIS Level 2; use the "
                 "original file from the IRIS archive."
             )
-            raise IrispyPlusFileError(msg)
+            raise IrispyPlusHeaderError(msg)
 
     # --- headers -----------------------------------------------------------------------
     def header(self, extension=0):
@@ -237,7 +345,7 @@ class Level2File:
         """
         The start of the observation, STARTOBS.
         """
-        return Time(self.primary_header["STARTOBS"], scale="utc")
+        return self._start_time
 
     @property
     def n_exposures(self):
@@ -252,30 +360,7 @@ class Level2File:
         """
         The windows of the file, as a list of `WindowInfo`.
         """
-        primary = self.primary_header
-        if self.kind == "sji":
-            band = f"SJI_{round(float(primary['TWAVE1']))}"
-            return [
-                WindowInfo(
-                    index=0,
-                    label=band,
-                    shape=self._shape(0),
-                    wavelength_min=primary["TWMIN1"] * u.AA,
-                    wavelength_max=primary["TWMAX1"] * u.AA,
-                    band=band,
-                )
-            ]
-        return [
-            WindowInfo(
-                index=index,
-                label=str(primary[f"TDESC{index}"]).strip(),
-                shape=self._shape(index),
-                wavelength_min=primary[f"TWMIN{index}"] * u.AA,
-                wavelength_max=primary[f"TWMAX{index}"] * u.AA,
-                band=str(primary.get(f"TDET{index}", "")).strip(),
-            )
-            for index in range(1, int(primary["NWIN"]) + 1)
-        ]
+        return list(self._windows)
 
     def window_shape(self, index):
         """
@@ -332,15 +417,14 @@ class Level2File:
     def scaling(self, index):
         """
         ``(bscale, bzero)`` of an image HDU: from its own header or, as IRIS spectrograph
-        files carry them, the primary header's.
+        files carry them, the primary header's (checked when the file was opened).
         """
-        header = self.headers[index]
-        if int(header["BITPIX"]) < 0:
-            return 1.0, 0.0
-        primary = self.primary_header
-        bscale = header.get("BSCALE", primary.get("BSCALE", 1.0))
-        bzero = header.get("BZERO", primary.get("BZERO", 0.0))
-        return float(bscale), float(bzero)
+        scaling = self._scalings.get(index)
+        if scaling is None:
+            keywords = Keywords(self.headers[index], self.name, f"extension {index}")
+            primary = Keywords(self.headers[0], self.name, "primary header")
+            scaling = self._scalings[index] = self._check_scaling(index, keywords, primary)
+        return scaling
 
     # --- per-exposure tables -----------------------------------------------------------
     @property

@@ -6,18 +6,37 @@ and scale, or mask, only what is sliced: `ScaledWindow` and `FillMask` are array
 over the raw memory map whose ``__getitem__`` does that, and `lazy_window` wraps them in
 dask arrays so every NDCube operation stays lazy until ``.compute()`` or
 ``numpy.asarray``.
+
+The mask is True at saturated pixels and at fill: Level 2 pixels with no data hold
+-200 DN, and the warping of Level 2 smears that value into its neighbours (-199.99,
+-217, -150...), so every value at or below the ``fill_threshold`` configuration item
+(`irispy_plus.utils.config`) counts as fill. The threshold in force when a file is read
+is kept with its cubes.
 """
 
 import copy
 
 import numpy as np
 
-__all__ = ["FILL_VALUE", "FillMask", "ScaledWindow", "as_dask", "lazy_window"]
+__all__ = ["FILL_VALUE", "FillMask", "ScaledWindow", "as_dask", "fill_threshold", "lazy_window"]
 
 #: Level 2 pixels with no data hold this value (in DN, after scaling).
 FILL_VALUE = -200.0
 
 _CHUNK_BYTES = 16 * 2**20
+
+
+def fill_threshold():
+    """
+    The ``fill_threshold`` configuration item: values (DN) at or below it are fill.
+
+    Returns
+    -------
+    float
+    """
+    from irispy_plus.utils.config import conf
+
+    return float(conf.fill_threshold)
 
 
 class _RawWindow:
@@ -37,6 +56,7 @@ class _RawWindow:
         header = layout.headers[index]
         self._bscale, self._bzero = layout.scaling(index)
         self._integer = int(header["BITPIX"]) > 0
+        self._threshold = fill_threshold()
         self.shape = np.shape(self.raw) if keys else layout.window_shape(index)
         self.ndim = len(self.shape)
 
@@ -73,7 +93,14 @@ class _RawWindow:
         return self
 
     def __dask_tokenize__(self):
-        return (type(self).__name__, self._layout.name, self._index, repr(self._keys), self.shape)
+        return (
+            type(self).__name__,
+            self._layout.name,
+            self._index,
+            repr(self._keys),
+            self.shape,
+            self._threshold,
+        )
 
     def __len__(self):
         return self.shape[0]
@@ -121,13 +148,14 @@ class ScaledWindow(_RawWindow):
         The scaled values and the mask of ``key``, from one read of the raw values.
         """
         raw = _native_copy(self.raw[key])
-        return self._scale(raw), _fill_mask(raw, self._integer, self._bscale, self._bzero)
+        return self._scale(raw), _fill_mask(raw, self._integer, self._bscale, self._bzero, self._threshold)
 
 
 class FillMask(_RawWindow):
     """
-    The mask of one HDU: True where a pixel holds the fill value (no data) or is
-    saturated (stored as infinity, or at the top of the integer range).
+    The mask of one HDU: True where a pixel is fill (no data: at or below the fill
+    threshold, or NaN) or is saturated (stored as infinity, or at the top of the integer
+    range).
 
     Parameters
     ----------
@@ -140,7 +168,8 @@ class FillMask(_RawWindow):
     dtype = np.dtype(bool)
 
     def __getitem__(self, key):
-        return _fill_mask(_native_copy(self.raw[key]), self._integer, self._bscale, self._bzero)
+        raw = _native_copy(self.raw[key])
+        return _fill_mask(raw, self._integer, self._bscale, self._bzero, self._threshold)
 
 
 def _native_copy(raw):
@@ -154,19 +183,30 @@ def _native_copy(raw):
     return native
 
 
-def _fill_mask(raw, integer, bscale, bzero):
+def _fill_mask(raw, integer, bscale, bzero, threshold):
     """
-    True where raw values (native byte order) hold the fill value or are saturated.
+    True where raw values (native byte order) are fill (scaled value at or below
+    ``threshold``, or NaN) or saturated (+infinity, or the top of the integer range).
     """
     if not integer:
-        return (raw == FILL_VALUE) | ~np.isfinite(raw)
+        if (bscale, bzero) != (1, 0) and bscale > 0:
+            threshold = (threshold - bzero) / bscale
+        # One pass each: NaN fails both comparisons, +inf fails the second.
+        good = np.greater(raw, threshold)
+        good &= np.less(raw, np.inf)
+        return np.logical_not(good, out=good)
     limits = np.iinfo(raw.dtype)
-    fill_raw = np.round((FILL_VALUE - bzero) / bscale)
-    if raw.dtype == np.int16 and fill_raw == limits.min:
-        # The archive's files: fill at -32768, saturation at 32767. Subtracting 32767
-        # (wrapping) maps both, and only them, to 0 and 1: one pass instead of three.
-        return (raw - np.int16(limits.max)).view(np.uint16) <= 1
-    return (raw == fill_raw) | (raw == limits.min) | (raw == limits.max)
+    if bscale <= 0:
+        values = raw * np.float64(bscale) + bzero
+        return (values <= threshold) | (raw == limits.min) | (raw == limits.max)
+    # The largest stored integer whose value is at or below the threshold.
+    top = int(np.floor((threshold - bzero) / bscale + 1e-9))
+    if raw.dtype == np.int16 and limits.min <= top < limits.max:
+        # Fill is [-32768, top] and saturation 32767: subtracting 32767 (wrapping) maps
+        # exactly those to 0 ... top + 32769, so one pass and one comparison mask both.
+        wrapped = (raw - np.int16(limits.max)).view(np.uint16)
+        return wrapped <= np.uint16(top - int(limits.min) + 1)
+    return (raw <= top) | (raw == limits.min) | (raw == limits.max)
 
 
 def _chunks(shape, itemsize):

@@ -10,6 +10,7 @@ from sunpy.coordinates import get_earth
 from irispy_plus.cubes import IRISRasterSequence, IRISSpectrogramCube, RasterCollection
 from irispy_plus.io._common import build_meta, mid_exposure_times, pc_per_exposure, photon_uncertainty
 from irispy_plus.io._lazy import lazy_window
+from irispy_plus.io._nuv_times import nuv_mid_exposure_seconds
 from irispy_plus.io.wcs import IRISRasterWCS
 from irispy_plus.units import dn_unit
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
@@ -62,7 +63,20 @@ def select_windows(layout, windows):
     return [by_label[str(label).lower()] for label in labels]
 
 
-def _window_cube(layout, info, obstime, observer, uncertainty):
+def _exposure_mid_times(layout, detector, exposure_times, nuv_cache):
+    """
+    The middle of each exposure of a window: STARTOBS + TIME + EXPTIMEF / 2 for FUV; for
+    NUV the exposures' own times (see `irispy_plus.io._nuv_times`), worked out once per
+    file.
+    """
+    if detector != "NUV":
+        return mid_exposure_times(layout, exposure_times)
+    if layout.name not in nuv_cache:
+        nuv_cache[layout.name] = layout.start_time + nuv_mid_exposure_seconds(layout) * u.s
+    return nuv_cache[layout.name]
+
+
+def _window_cube(layout, info, obstime, observer, uncertainty, *, nuv_cache):
     header = layout.headers[info.index]
     detector = "FUV" if info.band.startswith("FUV") else "NUV"
     unit = dn_unit(detector)
@@ -109,7 +123,8 @@ def _window_cube(layout, info, obstime, observer, uncertainty):
         instrument_axes=("sit-and-stare" if sit_and_stare else "raster scan", "slit", "spectral"),
     )
     cube.attach_lazy_sources(sources, photon_uncertainty=uncertainty)
-    cube.extra_coords.add("time", 0, mid_exposure_times(layout, exposure_times), physical_types="time")
+    times = _exposure_mid_times(layout, detector, exposure_times, nuv_cache)
+    cube.extra_coords.add("time", 0, times, physical_types="time")
     cube.extra_coords.add("exposure time", 0, exposure_times * u.s, physical_types="obs.exposure")
     return cube
 
@@ -151,10 +166,11 @@ def build_raster_collection(layouts, windows=None, uncertainty=False):
     obstime = Time(layouts[0].primary_header["DATE_OBS"], scale="utc")
     observer = get_earth(obstime)
     cubes = {}
+    nuv_cache = {}
     for layout, infos in zip(layouts, infos_per_file, strict=True):
         for info in infos:
             cubes.setdefault(info.label, []).append(
-                _window_cube(layout, info, obstime, observer, uncertainty)
+                _window_cube(layout, info, obstime, observer, uncertainty, nuv_cache=nuv_cache)
             )
     if len(layouts) == 1:
         values = {label: cube_list[0] for label, cube_list in cubes.items()}

@@ -2,6 +2,8 @@
 `read_files`: the one entry point that turns IRIS Level 2 files into cubes.
 """
 
+import astropy.units as u
+
 from irispy_plus.cubes import IRISObservation
 from irispy_plus.io._sources import open_sources
 from irispy_plus.io.raster import build_raster_collection
@@ -45,9 +47,14 @@ def read_files(filenames, windows=None, uncertainty=False):
     Raises
     ------
     IrispyPlusFileError
-        A file does not exist, is not IRIS Level 2, is truncated or lacks keywords.
+        A file does not exist, is not a regular file, or is not IRIS Level 2; its
+        subclasses say more: `~irispy_plus.utils.IrispyPlusDamagedFileError` (cut short,
+        failed CRC), `~irispy_plus.utils.IrispyPlusHeaderError` (a keyword or table
+        missing or unusable), `~irispy_plus.utils.IrispyPlusLimitError` (a compressed file
+        too large for the memory or the configured limits).
     IrispyPlusError
-        A window asked for is not in the files.
+        ``windows`` is not a label, a list of labels or a wavelength, or a window asked
+        for is not in the files.
 
     Examples
     --------
@@ -62,6 +69,7 @@ def read_files(filenames, windows=None, uncertainty=False):
     >>> read_files(sample.SJI_1400).shape
     (2, 109, 178)
     """
+    _check_windows(windows)
     layouts = open_sources(filenames)
     rasters = [layout for layout in layouts if layout.kind == "raster"]
     slit_jaws = [layout for layout in layouts if layout.kind == "sji"]
@@ -79,3 +87,26 @@ def read_files(filenames, windows=None, uncertainty=False):
     )
     observation.update(build_sji_collection(slit_jaws, uncertainty=uncertainty).items())
     return observation
+
+
+def _check_windows(windows):
+    """Refuse a ``windows`` argument that cannot select windows, before any file is read."""
+    hint = 'Give a label ("Si IV 1403"), a list of labels, "all", or a wavelength (1403 * u.AA).'
+    if windows is None or isinstance(windows, str):
+        return
+    if isinstance(windows, u.Quantity):
+        if not windows.isscalar or windows.unit.physical_type not in ("length", "frequency", "energy"):
+            msg = f"windows={windows!r} is not one wavelength. {hint}"
+            raise IrispyPlusError(msg)
+        return
+    if isinstance(windows, bytes | bytearray) or not hasattr(windows, "__iter__"):
+        msg = f"windows={windows!r} ({type(windows).__name__}) cannot select windows. {hint}"
+        raise IrispyPlusError(msg)
+    labels = list(windows)
+    if not labels:
+        msg = f"windows={windows!r} selects no window. {hint}"
+        raise IrispyPlusError(msg)
+    wrong = [label for label in labels if not isinstance(label, str)]
+    if wrong:
+        msg = f"windows= holds {wrong[0]!r}, not a window label. {hint}"
+        raise IrispyPlusError(msg)

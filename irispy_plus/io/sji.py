@@ -4,11 +4,11 @@ Build cubes from IRIS Level 2 slit-jaw files.
 
 import astropy.units as u
 import numpy as np
-from astropy.time import Time
 from sunpy.coordinates import get_earth
 
 from irispy_plus.cubes import IRISSJICube, SJICollection
 from irispy_plus.io._common import build_meta, pc_per_exposure, photon_uncertainty
+from irispy_plus.io._keywords import Keywords
 from irispy_plus.io._lazy import lazy_window
 from irispy_plus.io.wcs import IRISSJIWCS
 from irispy_plus.units import dn_unit
@@ -30,20 +30,27 @@ def build_sji_cube(layout, uncertainty=False):
     Returns
     -------
     IRISSJICube
+
+    Raises
+    ------
+    IrispyPlusHeaderError
+        If a keyword the cube needs is not a number.
     """
     header = layout.primary_header
+    keywords = Keywords(header, layout.name, "primary header")
     (info,) = layout.windows
     aux = layout.aux_table
-    exposure_times = (
-        aux["EXPTIMES"].data if "EXPTIMES" in aux.colnames else np.full(len(aux), header["EXPTIME"])
-    )
-    obstime = Time(header["DATE_OBS"], scale="utc")
+    if "EXPTIMES" in aux.colnames:
+        exposure_times = aux["EXPTIMES"].data
+    else:
+        exposure_times = np.full(len(aux), keywords.number("EXPTIME", np.nan))
+    obstime = layout.date_obs
     wcs = IRISSJIWCS(
         xcen=aux["XCENIX"].data,
         ycen=aux["YCENIX"].data,
         pc=pc_per_exposure(layout, header, ("PC1_1IX", "PC1_2IX", "PC2_1IX", "PC2_2IX")),
-        crpix=(header["CRPIX1"], header["CRPIX2"]),
-        cdelt=(header["CDELT1"], header["CDELT2"]),
+        crpix=(keywords.number("CRPIX1"), keywords.number("CRPIX2")),
+        cdelt=(keywords.number("CDELT1"), keywords.number("CDELT2")),
         frame_time=aux["TIME"].data + exposure_times / 2,
         time_reference=layout.start_time,
         obstime=obstime,

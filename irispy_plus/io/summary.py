@@ -4,6 +4,7 @@ What a Level 2 file holds, in a few lines: its observation and windows.
 
 from astropy.table import Table
 
+from irispy_plus.io._keywords import Keywords
 from irispy_plus.io._sources import open_sources
 
 __all__ = ["describe_layout", "file_summary", "windows_table"]
@@ -72,13 +73,14 @@ def describe_layout(layout):
     The description `file_summary` prints, of an opened `irispy_plus.io.Level2File`.
     """
     header = layout.primary_header
+    keywords = Keywords(header, layout.name, "primary header")
     kind = "raster" if layout.kind == "raster" else "slit-jaw"
     lines = [
         f"{layout.name.rsplit('/', 1)[-1]}",
         f"  OBSID {str(header['OBSID']).strip()}: {str(header.get('OBS_DESC', '')).strip()}",
         f"  Start {header['STARTOBS']}, end {header.get('ENDOBS', 'unknown')}",
-        f"  {layout.n_exposures} exposures, pointing ({header.get('XCEN', float('nan')):.2f}, "
-        f"{header.get('YCEN', float('nan')):.2f}) arcsec"
+        f"  {layout.n_exposures} exposures, pointing ({keywords.number('XCEN', float('nan')):.2f}, "
+        f"{keywords.number('YCEN', float('nan')):.2f}) arcsec"
         + (f", raster repeat {header.get('RASRPT')} of {header.get('RASNRPT')}" if kind == "raster" else ""),
     ]
     table = windows_table(layout)

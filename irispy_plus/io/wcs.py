@@ -18,6 +18,7 @@ indices, pointing and rotation are interpolated linearly (and extrapolated linea
 beyond the first and last exposure, so pixel edges have coordinates too).
 """
 
+import copy
 import functools
 
 import astropy.units as u
@@ -82,6 +83,34 @@ class _IRISWCSBase(HighLevelWCSMixin, BaseLowLevelWCS):
         The per-exposure pointing at the reference pixel: ``(xcen, ycen)`` in arcsec.
         """
         return self._xcen * u.arcsec, self._ycen * u.arcsec
+
+    def with_pointing_offset(self, dx, dy):
+        """
+        A copy of this WCS whose pointing is moved by ``(dx, dy)`` at every exposure.
+
+        Parameters
+        ----------
+        dx, dy : astropy.units.Quantity
+            The offsets of helioprojective longitude and latitude, say a co-alignment's.
+
+        Returns
+        -------
+        A WCS of the same class.
+
+        Examples
+        --------
+        >>> import astropy.units as u
+        >>> from irispy_plus import read_files
+        >>> from irispy_plus.data import sample
+        >>> wcs = read_files(sample.SJI_1400).wcs.low_level_wcs
+        >>> moved = wcs.with_pointing_offset(1.5 * u.arcsec, -2 * u.arcsec)
+        >>> (moved.pointing[0] - wcs.pointing[0]).to_value(u.arcsec).round(6).tolist()
+        [1.5, 1.5]
+        """
+        new = copy.copy(self)
+        new._xcen = self._xcen + u.Quantity(dx, u.arcsec).to_value(u.arcsec)
+        new._ycen = self._ycen + u.Quantity(dy, u.arcsec).to_value(u.arcsec)
+        return new
 
     @property
     def pc_per_exposure(self):

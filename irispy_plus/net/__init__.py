@@ -3,8 +3,10 @@ Find and fetch IRIS data: a `sunpy.net.Fido` client for the HEK Coverage Registr
 
 Importing this package (which ``import irispy_plus`` does) registers `IRISHCRClient` with
 Fido and the search attributes as ``sunpy.net.attrs.iris``. The HCR URL, the network
-time-out and the number of retries are configuration items in `conf`; the environment
-variable ``IRISPY_PLUS_HCR_URL`` overrides the URL.
+time-out, the number of retries and the limits of every transfer (deadlines, minimum rate,
+largest search answer) are configuration items in `conf`; the environment variable
+``IRISPY_PLUS_HCR_URL`` overrides the URL. What is checked on the way is listed in the
+documentation page "What irispy-plus checks".
 
 Examples
 --------

@@ -11,7 +11,7 @@ import os
 
 from astropy import config as _config
 
-__all__ = ["Conf", "archive_url", "conf", "hcr_url", "timeout"]
+__all__ = ["Conf", "archive_url", "conf", "hcr_url", "limits", "timeout"]
 
 HCR_URL_ENV = "IRISPY_PLUS_HCR_URL"
 ARCHIVE_URL_ENV = "IRISPY_PLUS_ARCHIVE_URL"
@@ -41,6 +41,35 @@ class Conf(_config.ConfigNamespace):
     retries = _config.ConfigItem(
         2,
         "How many times a failed download is tried again before it is reported.",
+        module="irispy_plus.net",
+    )
+    search_deadline = _config.ConfigItem(
+        300.0,
+        "Most seconds one HCR search request may take from start to end, however steadily "
+        "the answer arrives.",
+        module="irispy_plus.net",
+    )
+    download_deadline = _config.ConfigItem(
+        14400.0,
+        "Most seconds the download of one file (each of its connections) may take, however "
+        "steadily it arrives.",
+        module="irispy_plus.net",
+    )
+    min_rate = _config.ConfigItem(
+        1000.0,
+        "Slowest accepted transfer, in bytes per second per connection, averaged over "
+        "rate_window seconds; a slower search or download is stopped with an error.",
+        module="irispy_plus.net",
+    )
+    rate_window = _config.ConfigItem(
+        30.0,
+        "Seconds over which the transfer rate is averaged before it is compared with min_rate.",
+        module="irispy_plus.net",
+    )
+    max_search_size = _config.ConfigItem(
+        64 * 1024 * 1024,
+        "Most bytes accepted in one HCR search answer (a full answer of 400 events is about "
+        "2 MB); a larger answer is refused while it streams in.",
         module="irispy_plus.net",
     )
 
@@ -88,3 +117,35 @@ def timeout():
         Seconds to wait for a connection or for the next bytes of an answer.
     """
     return float(conf.timeout)
+
+
+def limits(kind):
+    """
+    The transfer limits in force now for a search or a download.
+
+    Parameters
+    ----------
+    kind : {"search", "download"}
+        Which deadline to use.
+
+    Returns
+    -------
+    dict
+        ``deadline``, ``min_rate`` and ``window`` (floats, seconds and bytes per second)
+        and, for a search, ``max_size`` (int, bytes).
+
+    Examples
+    --------
+    >>> from irispy_plus.net._config import conf, limits
+    >>> with conf.set_temp("search_deadline", 5.0):
+    ...     limits("search")["deadline"]
+    5.0
+    """
+    found = {
+        "deadline": float(conf.search_deadline if kind == "search" else conf.download_deadline),
+        "min_rate": float(conf.min_rate),
+        "window": float(conf.rate_window),
+    }
+    if kind == "search":
+        found["max_size"] = int(conf.max_search_size)
+    return found

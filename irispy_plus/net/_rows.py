@@ -2,6 +2,7 @@
 Turn HCR events into table rows: one row per downloadable file, with its observation.
 """
 
+import math
 import re
 
 import astropy.units as u
@@ -10,11 +11,15 @@ from astropy.time import Time
 
 from irispy_plus.net._config import archive_url
 from irispy_plus.net._hcr_api import parse_hcr_time
+from irispy_plus.net._safety import check_url
+from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, warn_user
+from irispy_plus.utils.logger import log
 
 __all__ = [
     "COLUMNS",
     "HIDDEN_COLUMNS",
     "classify_url",
+    "event_name",
     "event_rows",
     "prefer_final",
     "rows_to_columns",
@@ -104,11 +109,20 @@ def classify_url(url):
     return "other", ""
 
 
+_LARGEST = 1e15  # larger numbers in a count or a size are damage, not data
+
+
 def _float(value):
+    """A finite float, or NaN for a missing, unreadable or non-finite value ("1e999")."""
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return np.nan
+    if not math.isfinite(number) or abs(number) > _LARGEST:
+        if value is not None:
+            log.debug("unusable number %r in an HCR event: taken as unknown", value)
+        return np.nan
+    return number
 
 
 def _int(value):
@@ -116,12 +130,60 @@ def _int(value):
     return 0 if np.isnan(number) else round(number)
 
 
+def event_name(event):
+    """
+    How to name an event in a message: its ``eventId``, else its ``eventKey``, else its start.
+
+    Parameters
+    ----------
+    event : dict
+
+    Returns
+    -------
+    str
+    """
+    if not isinstance(event, dict):
+        return repr(event)[:80]
+    for key in ("eventId", "eventKey", "startTime"):
+        if event.get(key) not in (None, ""):
+            return f"{key} {str(event[key])[:200]!r}"
+    return "without eventId"
+
+
+def _time(event, key):
+    value = event.get(key)
+    if value in (None, ""):
+        msg = f"it has no {key}"
+        raise IrispyPlusSearchError(msg)
+    try:
+        return parse_hcr_time(value)
+    except IrispyPlusSearchError as error:
+        msg = f"its {key} {str(value)[:80]!r} is not a time"
+        raise IrispyPlusSearchError(msg) from error
+
+
+def _obsid(event):
+    """The ``iris_obsid`` of an event checked to be an OBSID (digits), or None if missing."""
+    value = event.get("iris_obsid")
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        msg = f"its iris_obsid {text[:80]!r} is not an OBSID (up to 10 digits)"
+        raise IrispyPlusSearchError(msg)
+    return text.zfill(10)
+
+
 def _observation_id(event):
+    """``YYYYMMDD_HHMMSS_OBSID``: from the ``eventId``, else built from the start and OBSID."""
     match = _OBSERVATION_ID.search(str(event.get("eventId", "")))
     if match:
         return "_".join(match.groups())
-    start = parse_hcr_time(event["startTime"])
-    return f"{start:%Y%m%d_%H%M%S}_{event.get('iris_obsid', '0000000000')}"
+    obsid = _obsid(event)
+    if obsid is None:
+        msg = "its eventId holds no YYYYMMDD_HHMMSS_OBSID and it has no iris_obsid"
+        raise IrispyPlusSearchError(msg)
+    return f"{_time(event, 'startTime'):%Y%m%d_%H%M%S}_{obsid}"
 
 
 def _product_of_group(name):
@@ -137,7 +199,10 @@ def _product_of_group(name):
 
 def _group_url(group, observation):
     url = group.get("comp_data_url")
-    if url:
+    if url not in (None, ""):
+        if not isinstance(url, str):
+            msg = f"its comp_data_url is a {type(url).__name__} ({str(url)[:80]}), not a URL"
+            raise IrispyPlusSearchError(msg)
         return url
     product = _product_of_group(group.get("group_name"))
     if product is None:
@@ -149,9 +214,27 @@ def _group_url(group, observation):
     )
 
 
+def _checked_group_url(group, observation, event):
+    """The checked URL of a group, or None (with a warning) for one that cannot be used."""
+    try:
+        url = _group_url(group, observation)
+        if url is not None:
+            check_url(url)
+    except (IrispyPlusSearchError, IrispyPlusDownloadError) as error:
+        warn_user(
+            f"A file of the HCR event {event_name(event)} (group {str(group.get('group_name'))[:40]!r}) "
+            f"was left out: {error}"
+        )
+        return None
+    return url
+
+
 def event_rows(event):
     """
     The rows of one HCR event: one per downloadable file.
+
+    A file whose URL is not a usable http(s) URL ending in a file name is left out with a
+    warning; the other files of the event are kept.
 
     Parameters
     ----------
@@ -162,14 +245,29 @@ def event_rows(event):
     -------
     list of dict
         One dict per file, keyed by the names of `COLUMNS` (plain values, not quantities).
+
+    Raises
+    ------
+    irispy_plus.utils.exceptions.IrispyPlusSearchError
+        If the event cannot be used at all: no or an unreadable ``startTime`` or
+        ``stopTime``, no observation id, or an ``iris_obsid`` that is not an OBSID.
     """
+    if not isinstance(event, dict):
+        msg = "it is not a JSON object"
+        raise IrispyPlusSearchError(msg)
+    start = event.get("startTime")
+    _time(event, "startTime")
+    stop = event.get("stopTime") or start
+    if stop != start:
+        _time(event, "stopTime")
     observation = _observation_id(event)
+    obsid = _obsid(event) or observation[-10:]
     groups = [group for group in event.get("groups") or [] if isinstance(group, dict)]
     raster = next((g for g in groups if str(g.get("group_name", "")).lower() == "raster"), {})
     common = {
-        "OBSID": str(event.get("iris_obsid") or observation[-10:]),
-        "Start Time": event.get("startTime"),
-        "End Time": event.get("stopTime") or event.get("startTime"),
+        "OBSID": obsid,
+        "Start Time": start,
+        "End Time": stop,
         "Description": str(event.get("goal") or ""),
         "Target": str(event.get("target") or ""),
         "xCen": _float(event.get("xCen")),
@@ -190,7 +288,7 @@ def event_rows(event):
     }
     rows = []
     for group in groups:
-        url = _group_url(group, observation)
+        url = _checked_group_url(group, observation, event)
         if not url:
             continue
         kind, band = classify_url(url)
@@ -200,7 +298,7 @@ def event_rows(event):
                 "File Kind": kind,
                 "Band": band,
                 "Final": "level2_nrt_compressed" not in url,
-                "filename": url.rsplit("/", 1)[-1],
+                "filename": check_url(url),
                 "url": url,
             }
         )

@@ -43,8 +43,18 @@ __all__ = [
 ]
 
 REAL_HOST = "https://www.lmsal.com"
-SEARCH_FAULTS = ("html", "malformed", "500", "stall")
-DOWNLOAD_FAULTS = ("404", "500", "fail_once", "stall", "truncate", "truncate_nolength", "corrupt", "html")
+SEARCH_FAULTS = ("html", "malformed", "500", "stall", "trickle", "huge", "incomplete")
+DOWNLOAD_FAULTS = (
+    "404",
+    "500",
+    "fail_once",
+    "stall",
+    "truncate",
+    "truncate_nolength",
+    "corrupt",
+    "html",
+    "trickle",
+)
 _CAP = 400
 _CHUNK = 64 * 1024
 
@@ -196,7 +206,7 @@ def rewrite_urls(events, base):
     events = copy.deepcopy(list(events))
     for event in events:
         for group in event.get("groups") or []:
-            if group.get("comp_data_url"):
+            if isinstance(group.get("comp_data_url"), str):
                 group["comp_data_url"] = group["comp_data_url"].replace(REAL_HOST, base)
         if event.get("umodes"):
             event["umodes"] = event["umodes"].replace(REAL_HOST, base)
@@ -295,9 +305,17 @@ def _has_final(event):
     return any("level2_compressed" in str(g.get("comp_data_url")) for g in event.get("groups") or [])
 
 
+def _overlaps(event, start, stop):
+    """Whether the event overlaps the range; a damaged event (no or bad times) is served."""
+    try:
+        return _hcr_time(event["startTime"]) <= stop and _hcr_time(event["stopTime"]) >= start
+    except (KeyError, TypeError, ValueError):
+        return True
+
+
 def _matches(event, params):  # noqa: PLR0911 - one test per HCR filter
     start, stop = _hcr_time(params["startTime"]), _hcr_time(params["stopTime"])
-    if not (_hcr_time(event["startTime"]) <= stop and _hcr_time(event["stopTime"]) >= start):
+    if not _overlaps(event, start, stop):
         return False
     if "obsId" in params and str(event.get("iris_obsid")) not in params["obsId"].split(","):
         return False
@@ -357,12 +375,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _write(self, body):
         rate = self.owner.rate
         started = time.monotonic()
-        for offset in range(0, len(body), _CHUNK):
-            self.wfile.write(body[offset : offset + _CHUNK])
-            if rate:
-                delay = started + (offset + _CHUNK) / rate - time.monotonic()
-                if delay > 0:
-                    time.sleep(delay)
+        try:
+            for offset in range(0, len(body), _CHUNK):
+                self.wfile.write(body[offset : offset + _CHUNK])
+                if rate:
+                    delay = started + (offset + _CHUNK) / rate - time.monotonic()
+                    if delay > 0 and self.owner.stopping.wait(delay):
+                        return
+        except OSError:  # the client left
+            self.close_connection = True
 
     def _serve(self, head):
         parsed = urllib.parse.urlsplit(self.path)
@@ -376,7 +397,37 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         self.owner.stopping.wait(self.owner.stall_seconds)
 
-    def _search(self, params, head):
+    def _trickle(self, body):
+        """Send ``body`` one byte every ``trickle_interval`` seconds (until the client leaves)."""
+        self.close_connection = True
+        try:
+            for offset in range(len(body)):
+                self.wfile.write(body[offset : offset + 1])
+                self.wfile.flush()
+                if self.owner.stopping.wait(self.owner.trickle_interval):
+                    return
+        except OSError:
+            return
+
+    def _huge(self):
+        """Stream a JSON answer of ``huge_size`` bytes with no length (until the client leaves)."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        filler = b'{"eventId": "x", "goal": "' + b"z" * 65000 + b'"}, '
+        try:
+            self.wfile.write(b'{"Events": [')
+            for _ in range(self.owner.huge_size // len(filler)):
+                if self.owner.stopping.is_set():
+                    return
+                self.wfile.write(filler)
+                self.owner.huge_sent += len(filler)
+        except OSError:
+            return
+
+    def _search(self, params, head):  # noqa: PLR0911 - one branch per fault
         self.owner.search_params.append(params)
         fault = self.owner.search_fault
         if fault == "500":
@@ -392,18 +443,34 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if fault == "stall":
             self._stall()
             return
+        if fault == "huge":
+            self._huge()
+            return
         if fault == "malformed":
             self._send(200, b'{"Events": [{"eventId": "x", ', "application/json", head=head)
             return
         if params.get("cmd") not in ("search-events3", "search-events-corr"):
             self._send(400, b"<html><body>unknown cmd</body></html>", head=head)
             return
-        found = sorted((e for e in self.owner.events if _matches(e, params)), key=lambda e: e["startTime"])
+        found = sorted(
+            (e for e in self.owner.events if _matches(e, params)), key=lambda e: str(e.get("startTime"))
+        )
         if params.get("outputformat") == "count":
             self._send(200, str(len(found)).encode(), "text/plain", head=head)
             return
         cap = min(_CAP, int(params.get("limit") or _CAP))
         body = json.dumps({"Events": found[:cap]}).encode()
+        if fault in ("trickle", "incomplete"):
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) + (1000 if fault == "incomplete" else 0)))
+            self.end_headers()
+            if fault == "trickle":
+                self._trickle(body)
+            else:
+                self._write(body)
+            return
         self._send(200, body, "application/json", head=head)
 
     def _file(self, path, head):  # noqa: PLR0911 - one branch per fault
@@ -456,6 +523,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._write(body[start : start + min(1024, end - start)])
             self._stall()
             return
+        if fault == "trickle":
+            self._trickle(body[start:end])
+            return
         if fault == "truncate":
             self.close_connection = True
             self._write(body[start : start + (end - start) // 2])
@@ -491,9 +561,13 @@ class HCRTestServer:
     files : dict
         Path -> bytes served instead of the built content.
     faults : dict
-        Path -> one of `DOWNLOAD_FAULTS`.
+        Path -> one of `DOWNLOAD_FAULTS` (``"trickle"``: a byte every ``trickle_interval``
+        seconds).
     search_fault : str or None
-        One of `SEARCH_FAULTS`.
+        One of `SEARCH_FAULTS`: ``"trickle"`` sends the answer a byte every
+        ``trickle_interval`` seconds, ``"huge"`` streams ``huge_size`` bytes (1 GiB) of JSON
+        without a length (``huge_sent`` counts what went out), ``"incomplete"`` declares
+        more bytes than it sends.
     requests : list of (method, path)
         Every request received.
     search_params : list of dict
@@ -511,6 +585,9 @@ class HCRTestServer:
         self.faults = {}
         self.search_fault = None
         self.stall_seconds = 30.0
+        self.trickle_interval = 0.5
+        self.huge_size = 1 << 30
+        self.huge_sent = 0
         self.requests = []
         self.search_params = []
         self.failed_once = set()
@@ -546,6 +623,7 @@ class HCRTestServer:
         self.requests.clear()
         self.search_params.clear()
         self.failed_once.clear()
+        self.huge_sent = 0
 
     def path_of(self, url):
         """The path part of a URL of this server."""

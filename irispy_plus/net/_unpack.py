@@ -5,9 +5,14 @@ Every function writes to a hidden temporary name beside the destination, verifie
 wrote (the gzip CRC and length, that each FITS file opens with all its headers and data),
 and only then moves it to the final name with `os.replace`. Tar members that are links,
 devices, absolute paths or that climb out of the target folder are refused.
+
+Decompression is streamed and bounded (`irispy_plus.utils._decompress`): by the configured
+``max_decompressed_size`` (lowered to the free space of the target folder) and
+``max_archive_members``. On any failure, Ctrl-C included, the temporary file or staging
+folder is removed before the error goes on.
 """
 
-import gzip
+import filecmp
 import os
 import re
 import shutil
@@ -19,7 +24,8 @@ from pathlib import Path, PurePosixPath
 
 from astropy.io import fits
 
-from irispy_plus.utils.exceptions import IrispyPlusDownloadError
+from irispy_plus.utils._decompress import Limits, iter_gunzip, iter_tar
+from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusFileError
 from irispy_plus.utils.logger import log
 
 __all__ = ["check_fits", "check_gzip", "gunzip_fits", "untar_fits"]
@@ -31,10 +37,17 @@ _DAMAGED = (OSError, EOFError, zlib.error, tarfile.TarError, ValueError)
 
 
 def _damaged(url, error):
+    if isinstance(error, IrispyPlusFileError):
+        # Named already (a failed CRC, a limit): say what became of the download.
+        return IrispyPlusDownloadError(f"{error} Nothing was kept under its name.")
     return IrispyPlusDownloadError(
         f"The file downloaded from {url} is damaged or incomplete ({type(error).__name__}: {error}); "
         "nothing was kept under its name. Download it again (Fido.fetch(results) retries failures)."
     )
+
+
+def _name(source, url):
+    return f"The file downloaded from {url}" if url else str(source)
 
 
 def check_fits(path, url=""):
@@ -91,12 +104,12 @@ def check_gzip(path, url=""):
     Raises
     ------
     IrispyPlusDownloadError
-        If the file is not gzip, is cut short or fails its CRC.
+        If the file is not gzip, is cut short, fails its CRC or unpacks to more than the
+        configured ``max_decompressed_size``.
     """
     try:
-        with gzip.open(path, "rb") as stream:
-            while stream.read(_CHUNK):
-                pass
+        for _ in iter_gunzip(path, Limits.configured(), _name(path, url)):
+            pass
     except _DAMAGED as error:
         raise _damaged(url, error) from error
 
@@ -130,8 +143,9 @@ def gunzip_fits(source, destination, url=""):
     Raises
     ------
     IrispyPlusDownloadError
-        If the gzip stream is damaged or the result is not a complete FITS file; then
-        ``destination`` is not created (nor changed, if it existed).
+        If the gzip stream is damaged, unpacks to more than the limits allow, or the result
+        is not a complete FITS file; then ``destination`` is not created (nor changed, if
+        it existed).
 
     Examples
     --------
@@ -149,11 +163,13 @@ def gunzip_fits(source, destination, url=""):
     destination = Path(destination)
     temporary = _temporary_file(destination)
     try:
-        try:
-            with gzip.open(source, "rb") as stream, open(temporary, "wb") as out:
-                shutil.copyfileobj(stream, out, _CHUNK)
-        except _DAMAGED as error:
-            raise _damaged(url, error) from error
+        limits = Limits.for_folder(destination.parent)
+        with open(temporary, "wb") as out:
+            try:
+                for chunk in iter_gunzip(source, limits, _name(source, url)):
+                    out.write(chunk)
+            except (IrispyPlusFileError, zlib.error, EOFError) as error:
+                raise _damaged(url, error) from error
         check_fits(temporary, url)
         os.replace(temporary, destination)
     finally:
@@ -177,6 +193,22 @@ def _member_path(member, url):
         f"The archive downloaded from {url} holds a member {member.name!r} that {problem}; "
         "it was refused and nothing was unpacked."
     )
+
+
+def _refuse_replacing_other_files(staging, folder, members, url):
+    """
+    Refuse an archive whose members would replace different files already in ``folder``
+    (say, a slit-jaw file fetched beside it): unpacking the same archive again is fine.
+    """
+    for relative in members:
+        target = folder / relative
+        if target.exists() and not filecmp.cmp(staging / relative, target, shallow=False):
+            msg = (
+                f"The archive downloaded from {url} holds {relative}, but {target} already exists "
+                "with other contents; it is left as it is and nothing is unpacked. Move or remove "
+                "that file, or unpack into another folder."
+            )
+            raise IrispyPlusDownloadError(msg)
 
 
 def untar_fits(source, folder, url=""):
@@ -204,31 +236,36 @@ def untar_fits(source, folder, url=""):
     Raises
     ------
     IrispyPlusDownloadError
-        If the archive is damaged, holds a link, a special file or a member whose path
-        leaves the folder, or a member is not a complete FITS file; then nothing is moved
-        into ``folder``.
+        If the archive is damaged, unpacks to more than the limits allow, holds more
+        members than ``max_archive_members``, a link, a special file or a member whose
+        path leaves the folder, or a member is not a complete FITS file; then nothing is
+        moved into ``folder``.
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".part"))
     try:
         members = []
+        limits = Limits.for_folder(folder.parent)
         try:
-            with gzip.open(source, "rb") as stream:
-                with tarfile.open(fileobj=stream, mode="r|") as archive:
-                    for member in archive:
-                        relative = _member_path(member, url)
-                        if isinstance(relative, Exception):
-                            raise relative
-                        if member.isdir():
-                            continue
-                        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-                        with archive.extractfile(member) as data, open(staging / relative, "wb") as out:
-                            shutil.copyfileobj(data, out, _CHUNK)
-                        members.append(relative)
-                while stream.read(_CHUNK):  # the rest of the stream: checks CRC and length
-                    pass
-        except _DAMAGED as error:
+            # Streamed in archive order; the stream is read to its end (CRC and length).
+            for member, data in iter_tar(source, limits, _name(source, url)):
+                relative = _member_path(member, url)
+                if isinstance(relative, Exception):
+                    raise relative
+                if member.isdir():
+                    continue
+                if relative in members:
+                    msg = (
+                        f"The archive downloaded from {url} holds {relative} twice; the second "
+                        "would overwrite the first. The archive is not usable as it is."
+                    )
+                    raise IrispyPlusDownloadError(msg)
+                (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+                with open(staging / relative, "wb") as out:
+                    shutil.copyfileobj(data, out, _CHUNK)
+                members.append(relative)
+        except (IrispyPlusFileError, zlib.error, EOFError, tarfile.TarError) as error:
             raise _damaged(url, error) from error
         if not members:
             msg = f"The archive downloaded from {url} holds no files."
@@ -236,6 +273,7 @@ def untar_fits(source, folder, url=""):
         for relative in members:
             if relative.suffix.lower() in (".fits", ".fts", ".fit"):
                 check_fits(staging / relative, url)
+        _refuse_replacing_other_files(staging, folder, members, url)
         finished = []
         for relative in members:
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)

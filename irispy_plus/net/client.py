@@ -2,7 +2,11 @@
 The `sunpy.net.Fido` client for IRIS Level 2 files listed by the HEK Coverage Registry.
 """
 
+import os
+import re
+import string
 import urllib.parse
+from collections.abc import Sequence
 from pathlib import Path
 
 import parfive
@@ -13,15 +17,24 @@ from sunpy.net.base_client import BaseClient, convert_row_to_table
 
 from irispy_plus.net import attrs as iris_attrs
 from irispy_plus.net._config import hcr_url
-from irispy_plus.net._download import FileTarget, fetch_targets
+from irispy_plus.net._download import FAILURES, FileTarget, check_count, fetch_targets
 from irispy_plus.net._hcr_api import query_events
-from irispy_plus.net._rows import event_rows, prefer_final, rows_to_columns, select_rows
+from irispy_plus.net._parfive import close_loops_of
+from irispy_plus.net._rows import COLUMNS, event_name, event_rows, prefer_final, rows_to_columns, select_rows
+from irispy_plus.net._safety import (
+    check_folder,
+    check_url,
+    fill_template,
+    safe_component,
+    template_fields,
+    template_root,
+)
 from irispy_plus.net._scripts import write_scripts
 from irispy_plus.net._table import IRISHCRResponseTable
 from irispy_plus.net._walker import walker
-from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError
+from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, warn_user
 
-__all__ = ["IRISHCRClient", "get_fits"]
+__all__ = ["IRISHCRClient", "check_template", "get_fits"]
 
 _KIND_CHOICES = {
     "raster": ("raster",),
@@ -100,13 +113,27 @@ class IRISHCRClient(BaseClient):
         Raises
         ------
         IrispyPlusSearchError
-            If the query lacks a time range, or the HCR fails or answers unusably.
+            If the query lacks a time range, or the HCR fails or answers unusably (an error
+            status, HTML, malformed or cut-short JSON, an answer over the size cap or slower
+            than the limits of `irispy_plus.net.conf`).
+
+        Warns
+        -----
+        IrispyPlusUserWarning
+            For each event that cannot be used (no start time, no observation id, an OBSID
+            that is not digits) and each file whose URL is not usable; they are left out and
+            the other events are kept.
         """
         queries = walker.create(and_(*query))
         rows = {}
         for hcr_query in queries:
             for event in query_events(hcr_query.params):
-                for row in select_rows(event_rows(event), hcr_query.kinds, hcr_query.wavelength):
+                try:
+                    found = event_rows(event)
+                except IrispyPlusSearchError as error:
+                    warn_user(f"The HCR event {event_name(event)} was left out of the results: {error}.")
+                    continue
+                for row in select_rows(found, hcr_query.kinds, hcr_query.wavelength):
                     rows.setdefault(row["url"], row)
         kept = prefer_final(rows.values())
         table = IRISHCRResponseTable(rows_to_columns(kept) if kept else None, client=self)
@@ -154,6 +181,7 @@ class IRISHCRClient(BaseClient):
         retries=None,
         progress=None,
         max_conn=None,
+        max_splits=None,
         **kwargs,
     ):
         """
@@ -190,36 +218,83 @@ class IRISHCRClient(BaseClient):
         progress : bool, optional
             Show progress bars; default from the downloader, else True.
         max_conn : int, optional
-            Parallel downloads; default from the downloader, else 5.
+            Parallel downloads (at least 1); default from the downloader, else 5.
+        max_splits : int, optional
+            Ranged connections per file (at least 1); default from the downloader, else 5.
         **kwargs
-            ``max_splits`` (ranged connections per file, default 5).
+            Nothing else is accepted: an unknown keyword is an error, never ignored.
 
         Returns
         -------
         parfive.Results
             The final file paths. Failures are in ``.errors``, each an
             `~irispy_plus.utils.exceptions.IrispyPlusDownloadError` naming the URL; pass the
-            results back to ``Fido.fetch`` to retry them.
+            results back to ``Fido.fetch`` to retry them. One failed file does not stop the
+            others.
+
+        Raises
+        ------
+        IrispyPlusDownloadError
+            Before anything is fetched: for an unknown keyword, a count out of range, a path
+            template with an unknown or malformed field, or a folder that is a file or cannot
+            be written in.
+        KeyboardInterrupt
+            On Ctrl-C, once partial downloads and temporary files are removed.
+
+        Notes
+        -----
+        Every name that comes from the HCR and becomes part of a path (the observation
+        folder, a file name, a template field such as ``{description}``) must be one plain
+        file name: a row with ``..``, a path separator, a control character or an absolute
+        path is not fetched and is reported in ``.errors``, as is a row whose final path is
+        that of another row (nothing is overwritten).
         """
+        if kwargs:
+            msg = (
+                f"IRISHCRClient.fetch does not take {', '.join(map(repr, sorted(kwargs)))}; it takes path, "
+                "unpack, kind, prefer_final_files, text_files, overwrite, retries, progress, "
+                "max_conn and max_splits."
+            )
+            raise IrispyPlusDownloadError(msg)
         settings = downloader.config if isinstance(downloader, parfive.Downloader) else None
+        if isinstance(downloader, parfive.Downloader):
+            close_loops_of(downloader)
+        max_conn = check_count(
+            "max_conn", max_conn if max_conn is not None else _setting(settings, "max_conn"), 1
+        )
+        max_splits = check_count(
+            "max_splits", max_splits if max_splits is not None else _setting(settings, "max_splits"), 1
+        )
+        if retries is not None:
+            check_count("retries", retries, 0)
+        template = check_template(path)
         rows = [row for row in query_results if _wanted(row, kind)]
         if prefer_final_files:
             rows = prefer_final(rows)
-        targets = [_target(row, path, unpack) for row in rows]
+        targets, refused = [], []
+        for row in rows:
+            try:
+                targets.append(_target(row, template, unpack))
+            except IrispyPlusDownloadError as error:
+                refused.append((str(row["url"]), error))
         if text_files:
-            scripts = write_scripts(targets, targets[0].directory if targets else _template_dir(path))
+            scripts = write_scripts(targets, targets[0].directory if targets else template_root(template))
             results = parfive.Results()
             for script in scripts:
                 results.append(path=str(script), url="")
+            _add_refused(results, refused)
             return results
-        return fetch_targets(
+        check_folder(template_root(template))
+        results = fetch_targets(
             targets,
-            max_conn=max_conn or (settings.max_conn if settings else 5),
-            max_splits=kwargs.get("max_splits", settings.max_splits if settings else 5),
+            max_conn=max_conn,
+            max_splits=max_splits,
             progress=progress if progress is not None else (settings.progress if settings else True),
             overwrite=overwrite if overwrite is not None else bool(settings and settings.overwrite),
             retries=retries,
         )
+        _add_refused(results, refused)
+        return results
 
     @classmethod
     def _can_handle_query(cls, *query):
@@ -267,6 +342,15 @@ def _wanted(row, kind):
     return any(row["File Kind"] in _KIND_CHOICES[k] for k in kinds)
 
 
+_FIELDS = frozenset(
+    {"file"} | {re.sub(f"[{re.escape(string.punctuation)} ]", "_", name).lower() for name in COLUMNS}
+)
+
+
+def _setting(settings, name):
+    return getattr(settings, name) if settings is not None else 5
+
+
 def _template(path):
     if path is None:
         return str(Path(sunpy_config.get("downloads", "download_dir")) / "{file}")
@@ -274,37 +358,143 @@ def _template(path):
     return path if "{file}" in path else str(Path(path) / "{file}")
 
 
-def _template_dir(path):
-    return Path(_template(path).split("{", 1)[0]).expanduser()
+def check_template(path):
+    """
+    The path template of ``path`` (a folder, or a template), checked before any download.
+
+    Parameters
+    ----------
+    path : str or path-like or None
+        What the user gave as ``path``; None for sunpy's download folder.
+
+    Returns
+    -------
+    str
+        The template, ending in ``{file}`` when ``path`` is a folder.
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If it has an unknown field (``{oops}``), attribute or index access, or an unmatched
+        brace.
+
+    Examples
+    --------
+    >>> from irispy_plus.net.client import check_template
+    >>> check_template("/data/iris/{obsid}")
+    '/data/iris/{obsid}/{file}'
+    """
+    template = _template(path)
+    unknown = sorted(set(template_fields(template)) - _FIELDS)
+    if unknown:
+        msg = (
+            f"The path template {template!r} uses {', '.join('{' + f + '}' for f in unknown)}, which "
+            f"is not a column of the results; use any of {', '.join('{' + f + '}' for f in sorted(_FIELDS))}."
+        )
+        raise IrispyPlusDownloadError(msg)
+    return template
 
 
-def _target(row, path, unpack):
-    folder = str(row["Observation"])
-    file_part = folder if unpack else str(row["filename"])
-    filled = Path(_template(path).format(file=file_part, **row.response_block_map)).expanduser()
+def _target(row, template, unpack):
+    url = str(row["url"])
+    filename = check_url(url)
+    folder = safe_component(str(row["Observation"]), "Observation", source=url)
+    values = dict(row.response_block_map)
+    values["file"] = folder if unpack else filename
+    filled = fill_template(template, values, _FIELDS)
     return FileTarget(
-        url=str(row["url"]), directory=filled.parent, folder=filled.name if unpack else folder, unpack=unpack
+        url=url,
+        directory=filled.parent,
+        folder=filled.name if unpack else folder,
+        unpack=unpack,
+        root=template_root(template),
     )
 
 
-def get_fits(query_text, path=".", *, kind=None, unpack=True, text_files=False, **fetch_kwargs):
+class _Refused:
+    """The file-name hook of a refused row: a retry through ``Fido.fetch`` fails the same way."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __call__(self, response, url):
+        raise self.error
+
+
+def _add_refused(results, refused):
+    for url, error in refused:
+        FAILURES.warning("%s", error)
+        results.add_error(_Refused(error), url, error)
+
+
+def _one_of(name, value, other_name, other, default):
+    """The value of a keyword given in two spellings; an error if both are given and differ."""
+    if value is not None and other is not None and value != other:
+        msg = f"get_fits got {name}={value!r} and {other_name}={other!r}, which disagree; give one."
+        raise IrispyPlusDownloadError(msg)
+    return next((v for v in (value, other) if v is not None), default)
+
+
+def _kind_of(kind, raster_only, sji_only):
+    """``kind`` from the tutorial's ``raster_only`` / ``sji_only`` keywords."""
+    if raster_only and sji_only:
+        msg = (
+            "get_fits got raster_only=True and sji_only=True; give one, or neither for all files "
+            "(in irispy-plus: kind='raster' or kind='sji')."
+        )
+        raise IrispyPlusDownloadError(msg)
+    wanted = "raster" if raster_only else "sji" if sji_only else None
+    if wanted is None:
+        return kind
+    if kind is not None and kind != wanted:
+        msg = f"get_fits got kind={kind!r} and {wanted}_only=True, which disagree; give kind={wanted!r}."
+        raise IrispyPlusDownloadError(msg)
+    return wanted
+
+
+def get_fits(
+    query_text: str,
+    path: str | os.PathLike | None = None,
+    *,
+    kind: str | Sequence[str] | None = None,
+    unpack: bool | None = None,
+    text_files: bool = False,
+    raster_only: bool = False,
+    sji_only: bool = False,
+    output_dir: str | os.PathLike | None = None,
+    decompress: bool | None = None,
+    **fetch_kwargs,
+) -> parfive.Results:
     """
     Find and fetch the files of a pasted IRIS search URL: the tutorial's ``hcr2fits.get_fits``.
+
+    The keywords of iris_lmsalpy's ``get_fits`` work as they do there: ``raster_only=True``
+    fetches only the raster tarball, ``sji_only=True`` only the slit-jaw files,
+    ``output_dir`` is where the files go and ``decompress=False`` keeps them compressed.
+    Their irispy-plus spellings are ``kind``, ``path`` and ``unpack``.
 
     Parameters
     ----------
     query_text : str
         The query URL of the IRIS search tool ("Export Python"), pasted whole.
     path : str or path-like, optional
-        Directory or path template (see `IRISHCRClient.fetch`).
+        Directory or path template (see `IRISHCRClient.fetch`); the current folder by
+        default.
     kind : str or sequence of str, optional
         ``"raster"``, ``"sji"``, ... (all kinds by default).
     unpack : bool, optional
         Unpack the files (default).
     text_files : bool, optional
         Write editable download and unpack scripts instead of downloading.
+    raster_only, sji_only : bool, optional
+        iris_lmsalpy's spellings of ``kind="raster"`` and ``kind="sji"``.
+    output_dir : str or path-like, optional
+        iris_lmsalpy's spelling of ``path``.
+    decompress : bool, optional
+        iris_lmsalpy's spelling of ``unpack``.
     **fetch_kwargs
-        Passed to `IRISHCRClient.fetch`.
+        Passed to `IRISHCRClient.fetch` (``progress``, ``max_conn``, ``retries``...); an
+        unknown keyword is an error.
 
     Returns
     -------
@@ -315,17 +505,26 @@ def get_fits(query_text, path=".", *, kind=None, unpack=True, text_files=False, 
     ------
     IrispyPlusSearchError
         If the URL is not a query of the HCR or the search fails.
+    IrispyPlusDownloadError
+        If two spellings of one keyword disagree, both ``raster_only`` and ``sji_only`` are
+        given, or a keyword is unknown.
 
     Examples
     --------
     >>> from irispy_plus.net import get_fits
     >>> files = get_fits("https://www.lmsal.com/hek/hcr?cmd=search-events3&outputformat=json"
     ...                  "&startTime=2021-09-05T00:00&stopTime=2021-09-05T06:00&obsDesc=sit",
-    ...                  path="iris_data", kind="sji")  # doctest: +SKIP
+    ...                  raster_only=True, output_dir="iris_data")  # doctest: +SKIP
     """
-    if "startTime" not in query_text:
+    if not isinstance(query_text, str) or "startTime" not in query_text:
         msg = f"{query_text!r} is not an HCR query URL; paste the whole 'Export Python' link."
         raise IrispyPlusSearchError(msg)
+    kind = _kind_of(kind, raster_only, sji_only)
+    path = _one_of("path", path, "output_dir", output_dir, ".")
+    unpack = _one_of("unpack", unpack, "decompress", decompress, True)
     client = IRISHCRClient()
+    check_template(path)
+    if "retries" in fetch_kwargs and fetch_kwargs["retries"] is not None:
+        check_count("retries", fetch_kwargs["retries"], 0)
     results = client.search_url(query_text)
     return client.fetch(results, path=path, kind=kind, unpack=unpack, text_files=text_files, **fetch_kwargs)

@@ -138,6 +138,7 @@ def iris_vnt(
     ti=None,
     nt_fwhm=False,
     therm_v=False,
+    verbose=False,
 ):
     """
     The non-thermal velocity of a line from its observed FWHM (the tutorial's interface).
@@ -163,6 +164,9 @@ def iris_vnt(
         Also return the non-thermal FWHM.
     therm_v : bool, optional
         Also return the thermal velocity.
+    verbose : bool, optional
+        Print the temperature, the thermal velocity and the widths used, as the tutorial's
+        ``iris_vnt`` does (this function prints only when asked).
 
     Returns
     -------
@@ -185,6 +189,9 @@ def iris_vnt(
     >>> from irispy_plus.physics import iris_vnt
     >>> round(float(iris_vnt("Si", "iv", 1402.77, 0.1, inst_wid=0.0318)), 2)
     10.05
+    >>> v_nt = iris_vnt("Si", "iv", 1402.77, 0.1, inst_wid=0.0318, verbose=True)
+    iris_vnt Si IV 1402.77 Å: log T = 4.90, thermal velocity 6.86 km/s
+      thermal FWHM 0.0534 Å, instrumental FWHM 0.0318 Å, observed FWHM 0.1000 Å
     """
     as_quantity = isinstance(fwhm, u.Quantity)
     wave_aa = u.Quantity(wavelength, u.AA).to_value(u.AA)
@@ -198,6 +205,17 @@ def iris_vnt(
     v_t = thermal_velocity(ion_mass(element), temperature).to_value(u.km / u.s)
     therm_aa = _SQRT_4LN2 * wave_aa * v_t / _C_KMS
     v_nt, fwhm_nt = _nonthermal(fwhm_aa, inst_aa, therm_aa, wave_aa)
+    if verbose:
+        print(  # noqa: T201 - the tutorial's verbose=True prints; asked for explicitly
+            f"iris_vnt {element.capitalize()} {ion.upper()} {wave_aa:g} Å: "
+            f"log T = {np.log10(temperature.to_value(u.K)):.2f}, thermal velocity {v_t:.2f} km/s\n"
+            f"  thermal FWHM {therm_aa:.4f} Å, instrumental FWHM {inst_aa:.4f} Å, observed FWHM "
+            + (
+                f"{float(fwhm_aa):.4f} Å"
+                if np.ndim(fwhm_aa) == 0
+                else f"median {np.nanmedian(fwhm_aa):.4f} Å"
+            )
+        )
     if np.ndim(fwhm_aa) == 0:
         v_nt, fwhm_nt = float(v_nt), float(fwhm_nt)
     if as_quantity:
@@ -282,10 +300,18 @@ def nonthermal_velocity(
         return v_nt * (u.km / u.s)
     from ndcube import NDCube
 
-    return NDCube(
-        v_nt,
-        wcs=width.wcs,
-        unit=u.km / u.s,
-        meta=dict(width.meta or {}),
-        extra_coords=getattr(width, "extra_coords", None),
+    from irispy_plus.utils._plotting import as_map
+
+    meta = dict(width.meta or {})
+    component = str(meta.get("parameter", "")).removeprefix("width")
+    meta["parameter"] = f"nonthermal{component}"
+    return as_map(
+        NDCube(
+            v_nt,
+            wcs=width.wcs,
+            unit=u.km / u.s,
+            mask=getattr(width, "mask", None),
+            meta=meta,
+            extra_coords=getattr(width, "extra_coords", None),
+        )
     )

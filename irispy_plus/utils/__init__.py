@@ -3,10 +3,18 @@ Small helpers shared by every part of irispy-plus: errors, warnings and the logg
 """
 
 from irispy_plus.utils.exceptions import (
+    IrispyPlusAlignmentError,
+    IrispyPlusDamagedFileError,
+    IrispyPlusDiagnosticError,
     IrispyPlusDownloadError,
     IrispyPlusError,
     IrispyPlusFileError,
+    IrispyPlusHeaderError,
+    IrispyPlusIndexError,
+    IrispyPlusLimitError,
+    IrispyPlusMapError,
     IrispyPlusSearchError,
+    IrispyPlusUsageError,
     IrispyPlusUserWarning,
     IrispyPlusWarning,
     warn_user,
@@ -14,10 +22,18 @@ from irispy_plus.utils.exceptions import (
 from irispy_plus.utils.logger import log
 
 __all__ = [
+    "IrispyPlusAlignmentError",
+    "IrispyPlusDamagedFileError",
+    "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusHeaderError",
+    "IrispyPlusIndexError",
+    "IrispyPlusLimitError",
+    "IrispyPlusMapError",
     "IrispyPlusSearchError",
+    "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
     "log",

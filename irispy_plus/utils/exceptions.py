@@ -8,10 +8,18 @@ warning from `IrispyPlusWarning`, so that callers can catch the whole family at 
 import warnings
 
 __all__ = [
+    "IrispyPlusAlignmentError",
+    "IrispyPlusDamagedFileError",
+    "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusHeaderError",
+    "IrispyPlusIndexError",
+    "IrispyPlusLimitError",
+    "IrispyPlusMapError",
     "IrispyPlusSearchError",
+    "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
     "IrispyPlusWarning",
     "warn_user",
@@ -30,6 +38,36 @@ class IrispyPlusFileError(IrispyPlusError, OSError):
     """
 
 
+class IrispyPlusMapError(IrispyPlusError, ValueError):
+    """
+    An image cannot become a sunpy Map, be reprojected, co-aligned or cleaned as asked.
+    """
+
+
+class IrispyPlusDamagedFileError(IrispyPlusFileError):
+    """
+    A file is cut short or corrupt: a failed gzip CRC, a broken archive, missing bytes.
+    """
+
+
+class IrispyPlusHeaderError(IrispyPlusFileError):
+    """
+    A FITS header keyword or a table of an IRIS Level 2 file is missing or unusable.
+    """
+
+
+class IrispyPlusLimitError(IrispyPlusFileError):
+    """
+    A file is larger, or an archive holds more members, than a configured limit allows.
+    """
+
+
+class IrispyPlusIndexError(IrispyPlusError, IndexError):
+    """
+    An index into a cube or sequence is out of range or of a form it cannot take.
+    """
+
+
 class IrispyPlusSearchError(IrispyPlusError):
     """
     A search of the HEK Coverage Registry failed or returned something unusable.
@@ -39,6 +77,27 @@ class IrispyPlusSearchError(IrispyPlusError):
 class IrispyPlusDownloadError(IrispyPlusError):
     """
     A download or the unpacking of a downloaded file failed.
+    """
+
+
+class IrispyPlusAlignmentError(IrispyPlusError, ValueError):
+    """
+    Maps or cubes that must cover the same exposures and slit pixels (e.g. the two
+    intensities of a line ratio) do not.
+    """
+
+
+class IrispyPlusUsageError(IrispyPlusError):
+    """
+    The arguments of a call or of the ``irispy-plus`` command are wrong (the command
+    exits with status 2).
+    """
+
+
+class IrispyPlusDiagnosticError(IrispyPlusError, ValueError):
+    """
+    A spectral diagnostic (Mg II features, red-blue asymmetry...) cannot be computed
+    from the given data or arguments.
     """
 
 

@@ -6,9 +6,11 @@ Looking at IRIS data: quick-look viewers, points of interest, figures and colour
 - `sji_view`, `sji_files`: the fast pyqtgraph movie viewer (the ``qt`` extra).
 - `PointOfInterest`, `show_poi`: what a viewer showed at one point, shown again.
 - `build_figure`, `sji_with_raster`: figures for files.
+- `plot_map`: a 2-D map of a raster or a fit on world axes (what ``map.plot()`` draws).
 - `histo_opt`, `iris_colormap`: contrast and colour maps.
 """
 
+from irispy_plus.visualization._maps import plot_map
 from irispy_plus.visualization._scaling import ClipLevels, histo_opt
 from irispy_plus.visualization.colormaps import IRIS_COLORMAPS, iris_colormap
 from irispy_plus.visualization.figures import build_figure, sji_with_raster
@@ -28,6 +30,7 @@ __all__ = [
     "build_figure",
     "histo_opt",
     "iris_colormap",
+    "plot_map",
     "quick_look",
     "show_poi",
     "sji_files",

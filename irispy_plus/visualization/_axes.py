@@ -40,9 +40,14 @@ class _WorldLocator(Locator):
 class _WorldFormatter(Formatter):
     def __init__(self, locator):
         self._locator = locator
+        world = locator._world
+        span = float(np.max(np.abs(world))) if world.size else 0.0
+        # Tick values come back from pixels by interpolation, with rounding errors: keep 7
+        # significant digits of the axis' largest value, so a tick at 0 reads 0, not 2e-15.
+        self._decimals = 6 - int(np.floor(np.log10(span))) if span > 0 else 6
 
     def __call__(self, x, pos=None):
-        value = float(self._locator.to_world(np.array([x]))[0])
+        value = round(float(self._locator.to_world(np.array([x]))[0]), self._decimals) + 0.0
         return f"{float(f'{value:.6g}'):g}"
 
 

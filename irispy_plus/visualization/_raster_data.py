@@ -14,14 +14,14 @@ from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["RasterWindow", "windows_of"]
 
-_FILL = -200.0
 _CACHED_MAPS = 4
 
 
 def _read(cube, item):
     """
-    Read part of a cube (straight from its file when it is lazily read), with fill and
-    saturated pixels as NaN.
+    Read part of a cube (straight from its file when it is lazily read), with fill
+    (values at or below the ``fill_threshold`` configuration item) and saturated pixels
+    as NaN.
     """
     if hasattr(cube, "read_data"):
         values, mask = cube.read_data(item)
@@ -31,8 +31,11 @@ def _read(cube, item):
     array = cube.data[item]
     if hasattr(array, "compute"):
         array = array.compute(scheduler="synchronous")
+    from irispy_plus.io._lazy import fill_threshold
+
     values = np.array(array, dtype=np.float32)
-    values[(values == _FILL) | ~np.isfinite(values)] = np.nan
+    # Not an IRIS cube, so no mask from the reader: fill by the same rule.
+    values[~(values > fill_threshold())] = np.nan
     return values
 
 

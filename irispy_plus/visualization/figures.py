@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusError, warn_user
 from irispy_plus.utils.logger import log
 from irispy_plus.visualization._axes import world_ticks
 from irispy_plus.visualization._raster_data import _read
 from irispy_plus.visualization._scaling import histo_opt
 from irispy_plus.visualization.colormaps import iris_colormap
-from irispy_plus.visualization.poi import show_poi
+from irispy_plus.visualization.poi import poi_figsize, show_poi
 
 __all__ = ["build_figure", "raster_outline", "sji_with_raster"]
 
@@ -69,7 +69,7 @@ def build_figure(
         msg = f"Cannot write figure {filename}: give a file name ending in .pdf or .png."
         raise IrispyPlusError(msg)
     poi = viewer.snapshot()
-    figure = Figure(figsize=poi.display.get("figsize"))
+    figure = Figure(figsize=poi_figsize(poi, panels))
     show_poi(poi, panels=panels, slit=slit, colorbar=colorbar, figure=figure)
     if filename is not None:
         figure.savefig(filename, dpi=dpi)
@@ -124,6 +124,49 @@ def raster_outline(raster, sji, step: int, frame: int):
     return to_frame(edge_slit, edge_step), to_frame(slits, np.full(n_slit, float(step)))
 
 
+def _duration(seconds):
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds:.0f} s"
+
+
+def _check_overlap(sji, raster, step, frame, *, field, shape):
+    """Warn if the raster step and the slit-jaw frame do not share a time or a field."""
+    times = sji.time
+    step_time = raster.time[step]
+    seconds = np.sort((times - times[0]).to_value("s")) if times.size > 1 else np.zeros(1)
+    cadence = float(np.median(np.diff(seconds))) if seconds.size > 1 else 0.0
+    slack = max(cadence, 1.0)
+    before = (times.min() - step_time).to_value("s")
+    after = (step_time - times.max()).to_value("s")
+    if before > slack or after > slack:
+        warn_user(
+            f"The {raster.meta.spectral_window} step {step} ({step_time.isot[:19]}) is outside the "
+            f"time range of the {sji.meta.detector} series ({times.min().isot[:19]} to "
+            f"{times.max().isot[:19]}), {_duration(max(before, after))} away. "
+            "Are they from the same observation?",
+            stacklevel=3,
+        )
+    ny, nx = shape
+    finite = field[np.all(np.isfinite(field), axis=1)]
+    outside = (
+        finite.size == 0
+        or finite[:, 0].max() < -0.5
+        or finite[:, 0].min() > nx - 0.5
+        or finite[:, 1].max() < -0.5
+        or finite[:, 1].min() > ny - 0.5
+    )
+    if outside:
+        warn_user(
+            f"The field of {raster.meta.spectral_window} lies outside {sji.meta.detector} frame "
+            f"{frame}: nothing of the raster is on the slit-jaw image. Are they from the same "
+            "observation?",
+            stacklevel=3,
+        )
+
+
 def sji_with_raster(sji, raster, step: int = 0, *, figure=None, gamma: float = 1.0, cutoff: float = 1e-3):
     """
     The slit-jaw frame nearest in time to a raster step, with the raster's field and slit.
@@ -151,6 +194,13 @@ def sji_with_raster(sji, raster, step: int = 0, *, figure=None, gamma: float = 1
     IrispyPlusError
         If ``step`` is outside the raster.
 
+    Warns
+    -----
+    IrispyPlusUserWarning
+        If the raster step was taken outside the slit-jaw series' time range (by more
+        than one slit-jaw cadence), or the raster's field lies outside the slit-jaw
+        frame: the two are probably not of the same observation.
+
     Examples
     --------
     >>> from irispy_plus import read_files
@@ -169,6 +219,7 @@ def sji_with_raster(sji, raster, step: int = 0, *, figure=None, gamma: float = 1
     frame = int(np.argmin(np.abs((sji.time - step_time).to_value("s"))))
     image = _read(sji, frame)
     field, slit = raster_outline(raster, sji, step, frame)
+    _check_overlap(sji, raster, step, frame, field=field, shape=image.shape)
     figure = Figure(figsize=(6, 6)) if figure is None else figure
     figure.clear()
     ax = figure.add_subplot()

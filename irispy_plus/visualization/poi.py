@@ -17,9 +17,10 @@ from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.visualization._axes import world_ticks
 from irispy_plus.visualization._scaling import ClipLevels
 
-__all__ = ["PointOfInterest", "show_poi"]
+__all__ = ["PointOfInterest", "poi_figsize", "show_poi"]
 
 RASTER_PANELS = ("xy_map", "slit_spectra", "spectrum")
+_MIN_PANEL_WIDTH = 4.5  # inches: one panel with its colour bar stays readable
 
 
 @dataclass
@@ -90,6 +91,16 @@ class PointOfInterest:
     label: str = ""
 
 
+def _check_panels(panels):
+    if isinstance(panels, str):
+        msg = f"panels={panels!r}: give a list of panels, e.g. [{panels!r}]."
+        raise IrispyPlusError(msg)
+    unknown = set(panels) - set(RASTER_PANELS)
+    if unknown or not panels:
+        msg = f"Unknown panel(s) {sorted(unknown)}: choose from {list(RASTER_PANELS)}."
+        raise IrispyPlusError(msg)
+
+
 def _levels(poi, panel, image):
     from irispy_plus.visualization._scaling import histo_opt
 
@@ -126,6 +137,49 @@ def _image_panel(ax, poi, panel, image, axes_names, *, colorbar):
     return shown
 
 
+def poi_figsize(poi: PointOfInterest, panels=None):
+    """
+    The size of a figure showing ``panels`` of ``poi``, in inches.
+
+    The viewer's figure size (``poi.display["figsize"]``) holds all its panels; a figure of
+    fewer panels keeps the height and the width of each panel, so that a one-panel figure
+    of a raster point is not as wide as the viewer's three.
+
+    Parameters
+    ----------
+    poi : PointOfInterest
+        The point.
+    panels : sequence of str, optional
+        For a raster point, the panels shown (all by default).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(width, height)``, or None (matplotlib's default) if the point records no size.
+
+    Examples
+    --------
+    >>> from astropy.time import Time
+    >>> from irispy_plus.visualization import PointOfInterest
+    >>> from irispy_plus.visualization.poi import poi_figsize
+    >>> poi = PointOfInterest(kind="raster", window="Si IV 1403", pixel={}, world={},
+    ...                       time=Time("2023-04-08"), display={"figsize": [13.0, 4.8]})
+    >>> poi_figsize(poi, ["xy_map"])
+    (4.5, 4.8)
+    """
+    figsize = poi.display.get("figsize")
+    if figsize is None:
+        return None
+    width, height = (float(v) for v in figsize)
+    if poi.kind != "raster" or panels is None:
+        return width, height
+    n_panels = max(1, len(tuple(panels)))
+    if n_panels >= len(RASTER_PANELS):
+        return width, height
+    scaled = width * n_panels / len(RASTER_PANELS)
+    return round(min(width, max(scaled, _MIN_PANEL_WIDTH)), 2), height
+
+
 def show_poi(poi: PointOfInterest, panels=None, slit: bool = True, colorbar: bool = False, figure=None):
     """
     Show a point of interest again as the viewer showed it.
@@ -143,7 +197,8 @@ def show_poi(poi: PointOfInterest, panels=None, slit: bool = True, colorbar: boo
     colorbar : bool, optional
         Add colour bars to the images.
     figure : matplotlib.figure.Figure, optional
-        Draw into this figure (cleared first); a new pyplot figure by default.
+        Draw into this figure (cleared first); a new pyplot figure by default, sized to
+        the panels shown (see `poi_figsize`).
 
     Returns
     -------
@@ -169,7 +224,9 @@ def show_poi(poi: PointOfInterest, panels=None, slit: bool = True, colorbar: boo
     >>> len(fig.axes)
     2
     """
-    fig = plt.figure(figsize=poi.display.get("figsize")) if figure is None else figure
+    if poi.kind != "sji" and panels is not None:
+        _check_panels(panels)
+    fig = plt.figure(figsize=poi_figsize(poi, panels)) if figure is None else figure
     fig.clear()
     fig.set_layout_engine("constrained")
     titles = poi.display.get("titles", {})
@@ -186,10 +243,6 @@ def show_poi(poi: PointOfInterest, panels=None, slit: bool = True, colorbar: boo
         _limits(ax, poi, "frame")
         return fig
     panels = RASTER_PANELS if panels is None else tuple(panels)
-    unknown = set(panels) - set(RASTER_PANELS)
-    if unknown:
-        msg = f"Unknown panel(s) {sorted(unknown)}: choose from {list(RASTER_PANELS)}."
-        raise IrispyPlusError(msg)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, panel in zip(axes, panels, strict=True):
         data = getattr(poi, panel)

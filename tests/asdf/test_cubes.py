@@ -2,6 +2,8 @@
 Round trips of the IRIS cubes, sequences, collections and their parts.
 """
 
+import re
+
 import asdf
 import astropy.units as u
 import numpy as np
@@ -21,6 +23,7 @@ from irispy_plus.cubes import (
 )
 from irispy_plus.data import sample
 from irispy_plus.units import DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV
+from irispy_plus.utils.exceptions import IrispyPlusError
 
 
 def _round_trip(tmp_path, obj, name="object"):
@@ -200,21 +203,40 @@ def test_sji_collection_round_trip(tmp_path):
         assert_same_cube(collection[key], loaded[key])
 
 
-def test_only_poi_keeps_structure_without_data(tmp_path, si_iv):
-    full = save(si_iv, tmp_path / "full")
-    path = save(si_iv, out_dir=tmp_path, only_poi=True)
-    assert path.name.startswith("poi_")
-    assert path.stat().st_size < full.stat().st_size / 5
+def test_only_poi_saves_the_points_of_a_viewer(tmp_path, sji):
+    # iris_lmsalpy's form: the points marked in the viewer, not the cube.
+    from irispy_plus.visualization import PointOfInterest, sji_quick_look
+    from irispy_plus.visualization._testing import press
+
+    viewer = sji_quick_look(sji)
+    press(viewer, "a")
+    press(viewer, "right")
+    press(viewer, "a")
+    path = save(viewer, out_dir=tmp_path, only_poi=True)
+    assert path.name == f"poi_SJI_1400_{viewer.points[0].time.strftime('%Y%m%dT%H%M%S')}.asdf"
     loaded = load(path)
-    assert loaded.shape == si_iv.shape
-    assert loaded.data.dtype == si_iv.data.dtype
-    assert np.all(np.isnan(np.asarray(loaded.data)))
-    assert np.all(np.asarray(loaded.mask))
-    assert loaded.uncertainty is None
-    assert loaded.unit is DN_FUV
-    assert_same_world(si_iv.wcs.low_level_wcs, loaded.wcs.low_level_wcs)
-    assert_same_meta(si_iv.meta, loaded.meta)
-    assert_same_time(loaded.time, si_iv.time)
+    assert [type(point) for point in loaded] == [PointOfInterest, PointOfInterest]
+    assert [point.pixel["frame"] for point in loaded] == [0, 1]
+    np.testing.assert_array_equal(loaded[1].frame, viewer.points[1].frame)
+    assert_same_time(loaded[1].time, viewer.points[1].time)
+
+
+def test_only_poi_saves_the_points_attached_to_a_cube(tmp_path, si_iv, sji):
+    from irispy_plus.visualization import sji_quick_look
+    from irispy_plus.visualization._testing import press
+
+    viewer = sji_quick_look(sji)
+    press(viewer, "a")
+    sji.meta["points_of_interest"] = list(viewer.points)
+    path = save(sji, out_dir=tmp_path, only_poi=True)
+    assert path.stat().st_size < 200_000  # the points, not the cube
+    (point,) = load(path)
+    assert point.label == viewer.points[0].label
+    np.testing.assert_array_equal(point.frame, viewer.points[0].frame)
+    # A cube with no points is an error that says what to do; nothing is written.
+    with pytest.raises(IrispyPlusError, match=r"holds none\. Mark points in a quick-look viewer"):
+        save(si_iv, out_dir=tmp_path / "none", only_poi=True)
+    assert not (tmp_path / "none").exists()
 
 
 def test_cube_saved_after_slicing_it(tmp_path, si_iv):
@@ -222,3 +244,21 @@ def test_cube_saved_after_slicing_it(tmp_path, si_iv):
     loaded_original, loaded_slice = _round_trip(tmp_path, [si_iv, sliced])
     assert_same_cube(si_iv, loaded_original)
     assert_same_cube(sliced, loaded_slice)
+
+
+def test_tables_shared_by_windows_are_written_once(tmp_path):
+    # The windows of one raster file share its auxiliary and file-name tables.
+    collection = read_files(sample.RASTER, windows=["Si IV 1403", "C II 1336", "Mg II k 2796"])
+    first, *others = (collection[key].meta for key in collection)
+    assert all(meta["aux table"] is first["aux table"] for meta in others)
+    path = save(collection, tmp_path / "windows")
+    text = path.read_bytes()
+    tree = text[: text.index(b"\xd3BLK")]
+    # Written once (with an anchor), then referred to.
+    assert len(re.findall(rb"aux table: &id\d+ !<", tree)) == 1
+    assert len(re.findall(rb"aux table: \*id\d+\n", tree)) == 2
+    loaded = load(path)
+    tables = [loaded[key].meta["aux table"] for key in loaded]
+    assert all(table is tables[0] for table in tables)
+    for key in collection:
+        assert_same_meta(collection[key].meta, loaded[key].meta)

@@ -29,7 +29,8 @@ def test_default_names(tmp_path, si_iv, sji):
         save(sji[:, :5, :5], out_dir=tmp_path).name
         == "soi_iris_l2_20230408_110821_3880012095_SJI_1400_t000.asdf"
     )
-    assert save(si_iv[:2], out_dir=tmp_path, only_poi=True).name == f"poi_{RASTER_STEM}.asdf"
+    with pytest.raises(IrispyPlusError, match="only_poi=True"):
+        save(si_iv[:2], out_dir=tmp_path, only_poi=True)
 
 
 def test_asdf_appended_when_missing(tmp_path):

@@ -69,7 +69,8 @@ def test_no_reference_line_in_window(sns_rasters):
 
 
 def test_apply_wavelength_shift_moves_only_the_spectral_coordinate(mg_ii):
-    shifts = [0.01, 0.03] * u.AA
+    # Equal shifts per exposure (or one) move only the coordinate.
+    shifts = np.full(mg_ii.shape[0], 0.02) * u.AA
     new = apply_wavelength_shift(mg_ii, shifts)
     np.testing.assert_allclose((mg_ii.spectral_axis - new.spectral_axis).to_value(u.AA), 0.02, atol=1e-9)
     before = mg_ii.wcs.low_level_wcs.pixel_to_world_values(3, 4, 5)
@@ -80,3 +81,9 @@ def test_apply_wavelength_shift_moves_only_the_spectral_coordinate(mg_ii):
     again = apply_wavelength_shift(new, 0.01 * u.AA)
     np.testing.assert_allclose((mg_ii.spectral_axis - again.spectral_axis).to_value(u.AA), 0.03, atol=1e-9)
     assert new.data is mg_ii.data
+    np.testing.assert_allclose(again.meta["WAVELENGTH_SHIFT"].to_value(u.AA), 0.03)
+
+
+def test_apply_wavelength_shift_refuses_the_wrong_number_of_shifts(mg_ii):
+    with pytest.raises(IrispyPlusCalibrationError, match="2 shifts for Mg II k 2796, which has 187"):
+        apply_wavelength_shift(mg_ii, [0.01, 0.03] * u.AA)

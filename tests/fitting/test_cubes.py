@@ -115,7 +115,7 @@ def test_local_cluster_gives_in_memory_answer(processes, monkeypatch):
             n_workers=1 if processes else 2,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: never clash with another cluster
         ) as cluster,
         distributed.Client(cluster) as client,
         distributed.get_task_stream(client) as tasks,

@@ -23,6 +23,7 @@ from irispy_plus.data import sample
 from irispy_plus.io import Level2File, file_summary
 from irispy_plus.testing import write_gzip, write_int16_copy, write_raster_tar
 from irispy_plus.units import DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV
+from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
 
 SNS_LABELS = [
@@ -51,7 +52,8 @@ def test_every_raster_window_matches_the_file(path):
             assert cube.shape == expected.shape
             assert cube.unit == (DN_FUV if hdulist[0].header[f"TDET{index}"].startswith("FUV") else DN_NUV)
             np.testing.assert_array_equal(np.asarray(cube.data), expected)
-            np.testing.assert_array_equal(np.asarray(cube.mask), (expected == -200) | ~np.isfinite(expected))
+            fill = ~(expected > conf.fill_threshold)  # smeared fill, NaN
+            np.testing.assert_array_equal(np.asarray(cube.mask), fill | np.isposinf(expected))
             assert cube.spectral_axis.unit == u.AA
             header = hdulist[index].header
             first = header["CRVAL1"] + header["CDELT1"] * (1 - header["CRPIX1"])
@@ -76,7 +78,7 @@ def test_every_sji_file_is_one_cube(path, unit):
     assert cube.shape == expected.shape
     assert cube.unit == unit
     np.testing.assert_array_equal(np.asarray(cube.data), expected)
-    assert np.asarray(cube.mask).sum() == np.sum(expected == -200)
+    assert np.asarray(cube.mask).sum() == np.sum(~(expected > conf.fill_threshold) | np.isposinf(expected))
     assert len(cube.time) == expected.shape[0]
     assert cube.exposure_time.unit == u.s
 
@@ -98,8 +100,8 @@ def test_int16_files_are_scaled_and_masked_like_astropy(tmp_path):
     values = np.asarray(cube.data)
     assert values.dtype == np.float32
     np.testing.assert_allclose(values, expected, atol=0.13)
-    # Values within half a step (0.125 DN) of the fill quantise to it, as in real files.
-    np.testing.assert_array_equal(np.asarray(cube.mask), expected == -200)
+    # Fill and its smear: every value at or below the threshold, after scaling.
+    np.testing.assert_array_equal(np.asarray(cube.mask), expected <= conf.fill_threshold)
     assert np.asarray(cube.mask).sum() >= np.sum(fits.getdata(sample.SNS_RASTER, 5) == -200)
 
 
@@ -134,7 +136,7 @@ def test_load_and_unload():
 def test_uncertainty_is_photon_and_read_noise():
     cube = read_files(sample.SNS_RASTER, windows="Mg II k 2796", uncertainty=True)["Mg II k 2796"]
     data = np.asarray(cube.data)
-    expected = np.sqrt(np.maximum(data, 0) / 18 + 1.2**2)
+    expected = np.sqrt(np.maximum(data, 0) / 18 + 1.2**2)  # NUV: 18 photons/DN, 1.2 DN
     np.testing.assert_allclose(np.asarray(cube.uncertainty.array), expected, rtol=1e-6)
 
 

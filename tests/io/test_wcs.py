@@ -121,12 +121,13 @@ def test_sji_corners_and_centre_match_header_per_frame(path):
 
 
 def test_times_are_mid_exposure():
-    cube = read_files(sample.SNS_RASTER, windows="Mg II k 2796")["Mg II k 2796"]
+    # FUV; NUV windows take their times from the level 1 file names (test_nuv_times.py).
+    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
     aux = _aux(sample.SNS_RASTER)
     start = Time(fits.getheader(sample.SNS_RASTER)["STARTOBS"], scale="utc")
-    expected = start + (aux["TIME"] + aux["EXPTIMEN"] / 2) * u.s
+    expected = start + (aux["TIME"] + aux["EXPTIMEF"] / 2) * u.s
     assert np.all(np.abs((cube.time - expected).to_value(u.s)) < 1e-6)
-    np.testing.assert_allclose(cube.exposure_time.to_value(u.s), aux["EXPTIMEN"])
+    np.testing.assert_allclose(cube.exposure_time.to_value(u.s), aux["EXPTIMEF"])
     sji = read_files(sample.SJI_1400)
     sji_aux = _aux(sample.SJI_1400)
     sji_start = Time(fits.getheader(sample.SJI_1400)["STARTOBS"], scale="utc")

@@ -3,6 +3,7 @@ Fetching from the loopback archive: parfive downloads, unpacking, selections, sc
 """
 
 import gc
+import re
 
 import pytest
 from astropy.io import fits
@@ -14,6 +15,7 @@ import irispy_plus
 from irispy_plus.data import sample
 from irispy_plus.net import IRISHCRClient, get_fits
 from irispy_plus.net._testing import files_under
+from irispy_plus.utils.exceptions import IrispyPlusDownloadError
 
 SNS_TIME = a.Time("2021-09-05 01:00", "2021-09-05 02:00")
 SNS_ID = "20210905_001833_3620258102"
@@ -136,3 +138,43 @@ def test_fido_search_and_fetch_end_to_end(hcr, no_vso, tmp_path):
     assert files.errors == []
     assert list(files) == [str(tmp_path / SNS_ID / f"iris_l2_{SNS_ID}_raster_t000_r00000.fits")]
     assert irispy_plus.read_files(files[0])
+
+
+TUTORIAL_URL = (
+    "https://www.lmsal.com/hek/hcr?cmd=search-events3&outputformat=json&startTime=2021-09-05T00:00"
+    "&stopTime=2021-09-05T06:00&obsDesc=sit-and-stare"
+)
+
+
+def test_get_fits_tutorial_keywords(hcr, tmp_path, monkeypatch):
+    """iris_lmsalpy's raster_only, sji_only, output_dir and decompress do what they say there."""
+    rasters = get_fits(TUTORIAL_URL, raster_only=True, output_dir=tmp_path / "r", progress=False)
+    assert files_under(tmp_path / "r") == [f"{SNS_ID}/iris_l2_{SNS_ID}_raster_t000_r00000.fits"]
+    assert len(rasters) == 1
+    get_fits(TUTORIAL_URL, sji_only=True, output_dir=tmp_path / "s", decompress=False, progress=False)
+    assert files_under(tmp_path / "s") == sorted(
+        f"iris_l2_{SNS_ID}_SJI_{band}_t000{extra}.fits.gz"
+        for band, extra in (("1330", ""), ("1400", ""), ("2796", "_deconvolved"), ("2832", "_deconvolved"))
+    )
+    monkeypatch.chdir(tmp_path / "s")
+    get_fits(
+        TUTORIAL_URL, raster_only=True, decompress=False, progress=False
+    )  # the current folder by default
+    assert (tmp_path / "s" / f"iris_l2_{SNS_ID}_raster.tar.gz").is_file()
+
+
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        ({"raster_only": True, "sji_only": True}, "kind='raster' or kind='sji'"),
+        ({"raster_only": True, "kind": "sji"}, "give kind='raster'"),
+        ({"output_dir": "a", "path": "b"}, "path='b' and output_dir='a'"),
+        ({"decompress": False, "unpack": True}, "unpack=True and decompress=False"),
+        ({"verbose": True}, "does not take 'verbose'"),
+    ],
+)
+def test_get_fits_conflicts_are_named(hcr, tmp_path, keywords, message):
+    hcr.requests.clear()
+    with pytest.raises(IrispyPlusDownloadError, match=re.escape(message)):
+        get_fits(TUTORIAL_URL, progress=False, **keywords)
+    assert not any(path.endswith(".gz") for _, path in hcr.requests)

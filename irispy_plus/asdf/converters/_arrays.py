@@ -19,10 +19,7 @@ import numpy as np
 
 from irispy_plus.utils.exceptions import IrispyPlusFileError
 
-__all__ = ["DROP_DATA", "SPILL_BYTES", "SPILL_DIR", "lazy", "to_numpy"]
-
-#: Set by ``save(..., only_poi=True)``: the cube converters leave the data out.
-DROP_DATA = contextvars.ContextVar("irispy_plus_asdf_drop_data", default=False)
+__all__ = ["SPILL_BYTES", "SPILL_DIR", "lazy", "to_numpy"]
 
 #: Set by `save` and `save_vars`: where large lazy arrays are computed to (the output's
 #: folder; the system's temporary folder if not set).

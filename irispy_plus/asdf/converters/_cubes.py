@@ -3,15 +3,16 @@ ASDF converters of the IRIS cubes of `irispy_plus.cubes`.
 
 A cube is written as its data, mask, uncertainty, unit, WCS, extra and global
 coordinates and metadata. Lazily read data are computed when written; read back, the
-data stay in the file until used (dask arrays over the memory-mapped file). A cube
-written with ``only_poi=True`` keeps everything but the data, mask and uncertainty:
-read back, its data are NaN and fully masked, lazily, with the original shape.
+data stay in the file until used (dask arrays over the memory-mapped file). Files
+written by irispy-plus 0.1 with ``only_poi=True`` hold cubes without their data
+(``dropped_data``): read back, their data are NaN and fully masked, lazily, with the
+original shape.
 """
 
 import numpy as np
 from asdf.extension import Converter
 
-from irispy_plus.asdf.converters._arrays import DROP_DATA, lazy, to_numpy
+from irispy_plus.asdf.converters._arrays import lazy, to_numpy
 from irispy_plus.asdf.converters._prepare import precise_time_coordinate, prepare
 from irispy_plus.asdf.converters._units import parse_unit
 
@@ -115,15 +116,11 @@ def cube_to_tree(cube):
     """
     The ASDF node of an IRIS cube.
     """
-    node = {}
-    if DROP_DATA.get():
-        node["dropped_data"] = {"shape": [int(n) for n in cube.data.shape], "datatype": str(cube.data.dtype)}
-    else:
-        node["data"] = to_numpy(cube.data)
-        if cube.mask is not None:
-            node["mask"] = to_numpy(cube.mask)
-        if cube.uncertainty is not None:
-            node["uncertainty"] = _uncertainty_to_tree(cube.uncertainty)
+    node = {"data": to_numpy(cube.data)}
+    if cube.mask is not None:
+        node["mask"] = to_numpy(cube.mask)
+    if cube.uncertainty is not None:
+        node["uncertainty"] = _uncertainty_to_tree(cube.uncertainty)
     if cube.unit is not None:
         node["unit"] = cube.unit.to_string()
     node["wcs"] = cube.wcs.low_level_wcs

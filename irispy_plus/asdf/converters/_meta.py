@@ -4,7 +4,7 @@ ASDF converter of `irispy_plus.meta.IRISMeta`.
 
 from asdf.extension import Converter
 
-from irispy_plus.asdf.converters._prepare import prepare
+from irispy_plus.asdf.converters._prepare import prepare, shared_equal
 
 __all__ = ["IRISMetaConverter"]
 
@@ -23,9 +23,10 @@ class IRISMetaConverter(Converter):
     def to_yaml_tree(self, meta, tag, ctx):
         return {
             "values": {key: prepare(value) for key, value in meta.items()},
-            "order": list(meta.keys()),
+            # Equal across the repeats of a window: written once (see shared_equal).
+            "order": shared_equal(list(meta.keys())),
             "tuples": [key for key, value in meta.items() if isinstance(value, tuple)],
-            "key_comments": dict(meta.key_comments),
+            "key_comments": shared_equal(dict(meta.key_comments)),
             "axes": {key: [int(axis) for axis in axes] for key, axes in meta.axes.items()},
             "data_shape": [int(n) for n in meta.data_shape],
         }
