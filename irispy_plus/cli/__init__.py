@@ -26,8 +26,7 @@ import sys
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMAND_MODULES = ("_summary", "_info", "_fit", "_net", "_view", "_movie")
-
+_SUBCOMMAND_MODULES = ("_summary", "_info", "_fit", "_net", "_view", "_movie", "_archive", "_batch")
 #: Exit statuses.
 EXIT_FAILURE = 1
 EXIT_USAGE = 2

@@ -43,6 +43,12 @@ class Conf(_config.ConfigNamespace):
         "(histo_opt, the viewers' default ranges) ignores them.",
         module="irispy_plus",
     )
+    scheduler_timeout = _config.ConfigItem(
+        30.0,
+        "Seconds to wait when connecting to a dask scheduler for batch work over an archive "
+        "(irispy_plus.archive.Archive.map, irispy-plus batch --scheduler).",
+        module="irispy_plus",
+    )
     log_level = _config.ConfigItem(
         "WARNING",
         "The level from which the irispy-plus command line prints log messages; its "
