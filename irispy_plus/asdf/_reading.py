@@ -183,7 +183,10 @@ def check_tree(path):
     try:
         _scan_yaml(path, text)
     except yaml.YAMLError as error:
-        msg = f"{path} is a damaged ASDF file: its YAML tree cannot be parsed ({error})."
+        if "nesting depth" in str(error):  # libyaml's own limit, met while it reads ahead
+            msg = f"{path} nests its tree more than {MAX_DEPTH} levels deep; it was not loaded."
+        else:
+            msg = f"{path} is a damaged ASDF file: its YAML tree cannot be parsed ({error})."
         raise IrispyPlusFileError(msg) from None
     if blocks is not None:
         _check_blocks(path, blocks)
