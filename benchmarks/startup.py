@@ -30,6 +30,9 @@ CASES = {
     "irispy-plus search --help": ["-m", "irispy_plus.cli", "search", "--help"],
     "irispy-plus fetch --help": ["-m", "irispy_plus.cli", "fetch", "--help"],
     "irispy-plus view --help": ["-m", "irispy_plus.cli", "view", "--help"],
+    "irispy-plus movie --help": ["-m", "irispy_plus.cli", "movie", "--help"],
+    "irispy-plus archive --help": ["-m", "irispy_plus.cli", "archive", "--help"],
+    "irispy-plus batch --help": ["-m", "irispy_plus.cli", "batch", "--help"],
     "import irispy_plus": ["-c", "import irispy_plus"],
     "import irispy_plus; Fido ready": [
         "-c",
