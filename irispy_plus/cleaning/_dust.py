@@ -8,6 +8,7 @@ import numpy as np
 from scipy import ndimage
 
 from irispy_plus.cleaning._inpaint import inpaint
+from irispy_plus.utils._masks import masked_values
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusMapError
 
@@ -18,15 +19,12 @@ _FILL_MARGIN = 2  # pixels
 
 
 def _frames_with_fill_masked(sji):
-    data = np.array(getattr(sji, "data", sji), dtype=float)
+    data = masked_values(sji)
     if data.ndim == 2:
         data = data[np.newaxis]
     if data.ndim != 3:
         msg = f"remove_dust takes a slit-jaw cube (time, y, x) or frame (y, x); this has shape {data.shape}."
         raise IrispyPlusMapError(msg)
-    mask = getattr(sji, "mask", None)
-    if mask is not None and not isinstance(mask, bool | np.bool_):
-        data[np.asarray(mask, dtype=bool).reshape(data.shape)] = np.nan
     data[data <= float(conf.fill_threshold)] = np.nan
     return data
 

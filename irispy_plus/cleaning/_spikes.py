@@ -8,6 +8,7 @@ import astropy.units as u
 import numpy as np
 from scipy import ndimage
 
+from irispy_plus.utils._masks import mask_array, masked_values
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusMapError
 
@@ -116,16 +117,13 @@ def find_spikes(cube, *, threshold=4.0):
     model : numpy.ndarray
         The local model (median of the three axis models), for replacing them.
     """
-    data = np.array(getattr(cube, "data", cube), dtype=float)
+    data = masked_values(cube)
     if data.ndim != 3:
         msg = (
             "remove_spikes takes spectrograph data (exposure, slit, wavelength); "
             f"this has shape {data.shape}."
         )
         raise IrispyPlusMapError(msg)
-    mask = getattr(cube, "mask", None)
-    if mask is not None and not isinstance(mask, bool | np.bool_):
-        data[np.asarray(mask, dtype=bool)] = np.nan
     data[data <= float(conf.fill_threshold)] = np.nan
     spikes = np.zeros(data.shape, dtype=bool)
     model = np.full(data.shape, np.nan)
@@ -175,6 +173,4 @@ def remove_spikes(cube, *, threshold=4.0, replace=True):
         cleaned = data.astype(float)
         cleaned[spikes] = model[spikes]
         return cube._new_instance(data=cleaned.astype(data.dtype)), spikes
-    mask = cube.mask
-    mask = np.zeros(data.shape, bool) if mask is None or isinstance(mask, bool | np.bool_) else np.array(mask)
-    return cube._new_instance(data=data, mask=mask | spikes), spikes
+    return cube._new_instance(data=data, mask=mask_array(cube, data.shape) | spikes), spikes

@@ -9,6 +9,7 @@ import numpy as np
 from astropy.time import Time
 
 from irispy_plus.maps._tan import celestial_grid, fit_tan
+from irispy_plus.utils._masks import masked_values
 from irispy_plus.utils.exceptions import IrispyPlusMapError
 
 __all__ = ["to_map", "to_maps"]
@@ -217,7 +218,7 @@ def to_map(image, *, date=None):
     if image.unit is not None:
         header["bunit"] = _bunit(image.unit)
     header.setdefault("telescop", "IRIS")
-    data = _masked_values(image)
+    data = masked_values(image)
     if transpose:
         data = data.T
     return _make_map(data, header)
@@ -244,16 +245,6 @@ def _wavelength(image, meta):
     if wavelength is not None:
         return float(np.mean(u.Quantity(wavelength).to_value(u.AA)))
     return None if twave is None else float(twave)
-
-
-def _masked_values(image):
-    data = np.array(image.data, dtype=float)
-    mask = image.mask
-    if mask is not None and not isinstance(mask, bool | np.bool_):
-        data[np.asarray(mask, dtype=bool)] = np.nan
-    elif mask is True or mask is np.True_:
-        data[...] = np.nan
-    return data
 
 
 def _make_map(data, header):

@@ -7,6 +7,7 @@ import numpy as np
 from astropy.constants import c
 from astropy.visualization import AsinhStretch, LinearStretch, PercentileInterval
 
+from irispy_plus.utils._masks import masked_values
 from irispy_plus.utils.exceptions import IrispyPlusError
 
 __all__ = ["DEFAULT_BANDS", "band_intensity", "doppler_rgb", "plot_doppler_rgb"]
@@ -67,10 +68,7 @@ def band_intensity(cube, rest_wavelength, band):
             f"({wavelength.min():.2f} to {wavelength.max():.2f} Å)."
         )
         raise IrispyPlusError(msg)
-    data = np.array(cube.data, dtype=float)
-    mask = cube.mask
-    if mask is not None and not isinstance(mask, bool | np.bool_):
-        data[np.asarray(mask, dtype=bool)] = np.nan
+    data = masked_values(cube)
     used = weight > 0
     values = data[..., used]
     total = np.nansum(values * weight[used], axis=-1)
