@@ -21,7 +21,7 @@ import parfive
 import parfive.utils
 
 from irispy_plus.net._config import conf, limits, timeout
-from irispy_plus.net._hcr_api import Pace, TransferTooSlow, http_get, read_bounded
+from irispy_plus.net._http import Pace, TransferTooSlow, http_get, read_bounded
 from irispy_plus.net._parfive import QuietDownloader, paced_session_config, quiet_parfive, run
 from irispy_plus.net._safety import check_url, inside, safe_component
 from irispy_plus.net._unpack import check_gzip, gunzip_fits, untar_fits

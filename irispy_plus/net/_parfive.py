@@ -22,7 +22,7 @@ import aiohttp
 import parfive
 
 from irispy_plus.net._config import limits, timeout
-from irispy_plus.net._hcr_api import Pace, TransferTooSlow
+from irispy_plus.net._http import Pace, TransferTooSlow
 
 __all__ = ["QuietDownloader", "close_loops_of", "paced_session_config", "quiet_parfive", "run"]
 

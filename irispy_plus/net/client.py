@@ -30,11 +30,11 @@ from irispy_plus.net._safety import (
     template_root,
 )
 from irispy_plus.net._scripts import write_scripts
-from irispy_plus.net._table import IRISHCRResponseTable
+from irispy_plus.net._table import IRISHCRResponseTable, read_saved_results
 from irispy_plus.net._walker import walker
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, warn_user
 
-__all__ = ["IRISHCRClient", "check_template", "get_fits"]
+__all__ = ["IRISHCRClient", "check_destination", "check_template", "get_fits", "load_results"]
 
 _KIND_CHOICES = {
     "raster": ("raster",),
@@ -395,6 +395,56 @@ def check_template(path):
     return template
 
 
+def check_destination(
+    path: str | os.PathLike | None = None, *, max_conn: int = 5, retries: int | None = None
+) -> Path:
+    """
+    Check, before anything is searched, where `IRISHCRClient.fetch` would write and how.
+
+    The checks ``fetch`` makes of its ``path``, ``max_conn`` and ``retries`` before any
+    download, made up front (the ``irispy-plus fetch`` command makes them before it
+    searches): the path template has known fields only, the counts are whole numbers, and
+    the folder the template starts with can be made and written in.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A folder or a path template, as for `IRISHCRClient.fetch`; sunpy's download
+        folder by default.
+    max_conn : int, optional
+        Parallel downloads, at least 1.
+    retries : int, optional
+        Further attempts after a transient failure, at least 0.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder the files go under (made if it did not exist).
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If the template has an unknown or malformed field, a count is not a whole number
+        or too small, or the folder is a file or cannot be made or written in.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from irispy_plus.net import check_destination
+    >>> folder = tempfile.mkdtemp()
+    >>> check_destination(folder + "/{obsid}", max_conn=2).as_posix() == folder
+    True
+    >>> check_destination(folder, retries=-1)
+    Traceback (most recent call last):
+    ...
+    irispy_plus.utils.exceptions.IrispyPlusDownloadError: retries must be a whole number of at least 0, ...
+    """
+    check_count("max_conn", max_conn, 1)
+    if retries is not None:
+        check_count("retries", retries, 0)
+    return check_folder(template_root(check_template(path)))
+
+
 def _target(row, template, unpack):
     url = str(row["url"])
     filename = check_url(url)
@@ -528,3 +578,28 @@ def get_fits(
         check_count("retries", fetch_kwargs["retries"], 0)
     results = client.search_url(query_text)
     return client.fetch(results, path=path, kind=kind, unpack=unpack, text_files=text_files, **fetch_kwargs)
+
+
+def load_results(filename: str | os.PathLike) -> IRISHCRResponseTable:
+    """
+    Load search results saved by `~irispy_plus.net.save_results`, ready for ``Fido.fetch``.
+
+    Parameters
+    ----------
+    filename : path-like
+        An ``.ecsv`` or ``.asdf`` file.
+
+    Returns
+    -------
+    IRISHCRResponseTable
+        The results, with ``meta["hcr_query"]`` and the HCR client attached.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If the file cannot be read as saved results.
+    """
+    plain, query = read_saved_results(filename)
+    table = IRISHCRResponseTable(plain, client=IRISHCRClient())
+    table.meta["hcr_query"] = query
+    return table

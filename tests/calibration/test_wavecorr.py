@@ -14,8 +14,8 @@ from irispy_plus.calibration import (
     wavelength_drift,
     wavelength_shifts,
 )
+from irispy_plus.calibration._resample import _cubic_weights
 from irispy_plus.calibration._testing import synthetic_raster
-from irispy_plus.calibration._wavecorr import _cubic_weights
 from irispy_plus.cubes import RasterCollection
 from irispy_plus.utils import IrispyPlusUserWarning
 

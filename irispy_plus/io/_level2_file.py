@@ -1,5 +1,6 @@
 """
-The layout of an IRIS Level 2 FITS file, read without touching the data.
+`Level2File`: one IRIS Level 2 FITS file, its headers and layout read without touching
+the data.
 
 A spectrograph ("raster") file holds an empty primary HDU with the observation header,
 one image extension per spectral window, then the auxiliary array (one row per exposure)
@@ -20,6 +21,7 @@ from astropy.io import fits
 from astropy.table import Table
 from astropy.utils.exceptions import AstropyUserWarning
 
+from irispy_plus.io._describe import describe_layout
 from irispy_plus.io._keywords import Keywords
 from irispy_plus.utils._files import BufferFile, require_regular_file
 from irispy_plus.utils.exceptions import (
@@ -491,6 +493,4 @@ class Level2File:
             return file.read(count)
 
     def __repr__(self):
-        from irispy_plus.io.summary import describe_layout
-
         return describe_layout(self)
