@@ -20,8 +20,8 @@ from irispy_plus.calibration._radiometry import (
     slit_jaw_factor,
     spectrograph_factor,
 )
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
 from irispy_plus.units import dn_unit
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = ["inverse_radiometric_calibration", "radiometric_calibration"]
 

@@ -18,8 +18,7 @@ import numpy as np
 import scipy.fft
 
 from irispy_plus.calibration._cube import _map, _numpy_axis, _pixel_scale
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
-from irispy_plus.utils.exceptions import warn_user
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["PSF_NAMES", "UNSUMMED_PIXEL", "deconvolve_psf", "psf_name", "spectrograph_psf"]

@@ -22,13 +22,9 @@ import astropy.units as u
 import numpy as np
 from sunpy.time import parse_time
 
-from irispy_plus.calibration._response import (
-    IrispyPlusCalibrationError,
-    _check_detector,
-    detector_area_on_grid,
-    effective_area,
-)
+from irispy_plus.calibration._response import _check_detector, detector_area_on_grid, effective_area
 from irispy_plus.units import dn_unit
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = [
     "CALIBRATED_UNITS",

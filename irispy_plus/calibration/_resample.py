@@ -13,7 +13,7 @@ import numpy as np
 from astropy.nddata import StdDevUncertainty
 
 from irispy_plus.calibration._cube import _numpy_axis
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = ["resample_block", "resample_exposures"]
 

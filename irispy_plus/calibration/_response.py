@@ -36,7 +36,7 @@ from sunpy.time import parse_time
 from irispy_plus.calibration._idl import anytim_seconds, interpol_linear_weights, interpol_spline_weights
 from irispy_plus.calibration._xput import throughput_at_seconds
 from irispy_plus.data.files import CALIBRATION_DIR
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = [
     "DETECTORS",
@@ -59,12 +59,6 @@ _NUV_RANGE = (278.2, 283.5)
 _FUV_SJI_WEIGHTS = np.array([2.4, 1.0])
 # First version whose Si IV part of the FUV response is flat in wavelength.
 _FIRST_FLAT_SI_IV_VERSION = 9
-
-
-class IrispyPlusCalibrationError(IrispyPlusError, ValueError):
-    """
-    A calibration was asked for something the response files or the data cannot give.
-    """
 
 
 @dataclass(frozen=True, eq=False)

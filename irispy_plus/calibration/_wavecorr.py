@@ -17,9 +17,8 @@ import astropy.units as u
 import numpy as np
 from astropy.table import QTable
 
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
 from irispy_plus.calibration._wavelength import _invalid, apply_wavelength_shift
-from irispy_plus.utils.exceptions import warn_user
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["ORBITAL_PERIOD", "REFERENCE_LINES", "correct_wavelengths", "wavelength_drift"]

@@ -19,8 +19,7 @@ from astropy.table import QTable
 from astropy.wcs.wcsapi.wrappers.base import BaseWCSWrapper
 
 from irispy_plus.calibration._resample import resample_exposures
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
-from irispy_plus.utils.exceptions import warn_user
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["apply_wavelength_shift", "line_position", "orbital_wavelength_shift", "wavelength_shifts"]
