@@ -12,11 +12,14 @@ Fe II 1392.817 Å (FUV, emission).
 """
 
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import astropy.units as u
 import numpy as np
 from astropy.table import QTable
 
+from irispy_plus.calibration._cube import IRISData
 from irispy_plus.calibration._wavelength import _invalid, apply_wavelength_shift
 from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
@@ -175,7 +178,13 @@ def _fit_drift(seconds, shifts, outlier, *, period, smoothing, name):
     }
 
 
-def wavelength_drift(data, *, period=ORBITAL_PERIOD, smoothing=_SMOOTHING, lines=None) -> QTable:
+def wavelength_drift(
+    data: Any,
+    *,
+    period: u.Quantity = ORBITAL_PERIOD,
+    smoothing: u.Quantity = _SMOOTHING,
+    lines: Sequence[str] | None = None,
+) -> QTable:
     """
     The wavelength drift of every exposure, from photospheric lines, per detector.
 
@@ -252,8 +261,8 @@ def wavelength_drift(data, *, period=ORBITAL_PERIOD, smoothing=_SMOOTHING, lines
         REFERENCE_LINES if lines is None else REFERENCE_LINES[np.isin(REFERENCE_LINES["ion"], list(lines))]
     )
     table = None
-    measured = {}
-    used = {}
+    measured: dict[str, list[tuple[Any, str]]] = {}
+    used: dict[str, str] = {}
     for row in chosen:
         lo, hi = row["range_min"].to_value(u.AA), row["range_max"].to_value(u.AA)
         for key, cube in windows:
@@ -329,7 +338,7 @@ def _correct_one(cube, table):
     return apply_wavelength_shift(cube, table[column])
 
 
-def correct_wavelengths(data, drift=None):
+def correct_wavelengths(data: IRISData, drift: QTable | None = None) -> IRISData:
     """
     Correct every window for the wavelength drift of each exposure.
 

@@ -19,6 +19,7 @@ from astropy.table import QTable
 from astropy.wcs.wcsapi.wrappers.base import BaseWCSWrapper
 
 from irispy_plus.calibration._resample import resample_exposures
+from irispy_plus.cubes import IRISSpectrogramCube
 from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
@@ -56,7 +57,13 @@ def orbital_wavelength_shift(wavelength: u.Quantity, radial_velocity: u.Quantity
     return (wavelength * (radial_velocity / const.c).decompose()).to(wavelength.unit)
 
 
-def line_position(wavelength, spectrum, near, half_width=0.3 * u.AA, absorption=None) -> u.Quantity:
+def line_position(
+    wavelength: u.Quantity,
+    spectrum: np.ndarray,
+    near: u.Quantity,
+    half_width: u.Quantity = 0.3 * u.AA,
+    absorption: bool | None = None,
+) -> u.Quantity:
     """
     The position of a spectral line: the extremum near ``near``, refined by a parabola.
 
@@ -186,7 +193,11 @@ def _slit_average(cube):
 
 
 def wavelength_shifts(
-    cube, reference_line="auto", orbital=True, half_width=0.3 * u.AA, absorption=None
+    cube: IRISSpectrogramCube,
+    reference_line: u.Quantity | str | None = "auto",
+    orbital: bool = True,
+    half_width: u.Quantity = 0.3 * u.AA,
+    absorption: bool | None = None,
 ) -> QTable:
     """
     The wavelength shift of each exposure of a raster cube: orbital plus absolute.
@@ -302,7 +313,7 @@ class _ShiftedSpectralWCS(BaseWCSWrapper):
 
 
 @u.quantity_input(shift=u.AA)
-def apply_wavelength_shift(cube, shift: u.Quantity):
+def apply_wavelength_shift(cube: IRISSpectrogramCube, shift: u.Quantity) -> IRISSpectrogramCube:
     """
     A new cube whose wavelengths are ``old - shift``, per exposure if ``shift`` is.
 
@@ -354,7 +365,7 @@ def apply_wavelength_shift(cube, shift: u.Quantity):
     if "em.wl" not in wcs.world_axis_physical_types:
         msg = "apply_wavelength_shift needs a cube with a wavelength axis."
         raise IrispyPlusCalibrationError(msg)
-    shift = np.atleast_1d(shift).to(u.AA)
+    shift = u.Quantity(shift, u.AA, ndmin=1)
     if not np.all(np.isfinite(shift)):
         bad = np.flatnonzero(~np.isfinite(shift))
         msg = (

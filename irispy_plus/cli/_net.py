@@ -221,8 +221,8 @@ def _run_fetch(args):
         failures.disabled = False
     for path in files:
         print(path)
-    for error in files.errors:
-        _fail("fetch", error.exception)
+    for failure in files.errors:
+        _fail("fetch", failure.exception)
     return 1 if files.errors else 0
 
 
