@@ -137,7 +137,7 @@ def _cube_factor(cube, unit, version, *, solid_angle=None, dispersion=None, from
             unit=unit,
             version=version,
         )
-        axes = (_numpy_axis(cube, "raster step"), spectral)
+        axes: tuple = (_numpy_axis(cube, "raster step"), spectral)
     else:
         if solid_angle is None:
             solid_angle = _pixel_scale(cube, "x", "CDELT1") * _pixel_scale(cube, "y", "CDELT2")

@@ -180,7 +180,7 @@ def _convert(kind, unit, detector, exposure, area, *, wavelength, solid_angle, b
     dn = dn_unit(detector)
     photon_rate = photons_per_dn(detector) / exposure
     if kind == "photons":
-        return np.broadcast_to(photon_rate, shape, subok=True).to(unit / dn)
+        return u.Quantity(np.broadcast_to(photon_rate, shape, subok=True), copy=False).to(unit / dn)
     energy_rate = photon_rate * (const.h * const.c / wavelength).to(u.erg) / u.ph
     per_area = (energy_rate / (solid_angle * bandwidth)).to_value(_PER_WAVELENGTH * u.cm**2 / dn)
     radiance = _safe_divide(per_area, area.to_value(u.cm**2)) * (_PER_WAVELENGTH / dn)

@@ -91,8 +91,8 @@ def resample_exposures(cube, residual):
         extras = [da.asarray(array).rechunk(chunks) for array in (mask, variance) if array is not None]
         has_mask, has_variance = mask is not None, variance is not None
 
-        def block(index, values, pixel_shift, *rest):
-            rest = list(rest)
+        def block(index, values, pixel_shift, *arrays):
+            rest = list(arrays)
             block_mask = rest.pop(0) if has_mask else None
             block_variance = rest.pop(0) if has_variance else None
             return resample_block(values, block_mask, block_variance, pixel_shift[..., 0])[index]
@@ -103,5 +103,7 @@ def resample_exposures(cube, residual):
         data, bad = part(0, data_in.dtype), part(1, bool)
         var = part(2, data_in.dtype) if has_variance else None
         new_mask = bad if mask is None else bad | da.asarray(mask).rechunk(chunks)
-    new_uncertainty = None if var is None else StdDevUncertainty(np.sqrt(var), unit=uncertainty.unit)
+    new_uncertainty = (
+        None if var is None or uncertainty is None else StdDevUncertainty(np.sqrt(var), unit=uncertainty.unit)
+    )
     return data, new_mask, new_uncertainty

@@ -57,7 +57,7 @@ def _windows(data):
     if hasattr(data, "meta") and hasattr(data.meta, "detector"):
         return [(data.meta.spectral_window or "window", data)]
     if hasattr(data, "items"):
-        pairs = []
+        pairs: list[tuple[str, Any]] = []
         for key, value in data.items():
             pairs.extend((key, cube) for _, cube in _windows(value))
         return pairs

@@ -79,7 +79,7 @@ def expand_sources(sources):
         sources = [sources]
     elif not hasattr(sources, "__iter__"):
         _source_text(sources)
-    paths = []
+    paths: list[Path] = []
     for source in sources:
         text = _source_text(source)
         if any(character in text for character in "*?["):

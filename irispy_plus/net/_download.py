@@ -294,7 +294,9 @@ def _collisions(targets):
     target (two results with the same final file name must not overwrite each other), or
     when a folder stands where its file has to go.
     """
-    kept, refused, owners = [], {}, {}
+    kept: list[FileTarget] = []
+    refused: dict = {}
+    owners: dict = {}
     for target in targets:
         keys = [target.part, target.destination]
         clash = next((owners[key] for key in keys if key in owners), None)

@@ -225,7 +225,7 @@ def _query_range(params, start, stop, cap):
     middle = start + ((stop - start) // 2 // _MINUTE) * _MINUTE
     middle = max(middle, start + _MINUTE)
     log.info("HCR answer full (%d events): splitting at %s", len(events), middle)
-    merged = {}
+    merged: dict[object, dict] = {}
     for part in (_query_range(params, start, middle, cap), _query_range(params, middle, stop, cap)):
         for event in part:
             merged.setdefault(_event_key(event), event)

@@ -156,7 +156,7 @@ def read_bounded(response, pace, sink=None, chunk=1 << 16):
     http.client.IncompleteRead, OSError
         When the connection breaks.
     """
-    parts = []
+    parts: list[bytes] = []
     while True:
         pace.remaining()
         data = response.read1(chunk)

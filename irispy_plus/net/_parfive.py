@@ -65,7 +65,7 @@ class _PacedResponse(aiohttp.ClientResponse):
     async def start(self, connection):
         response = await super().start(connection)
         if self.content is not None and self.method != "HEAD":
-            self.content = _PacedStream(self.content, Pace(**limits("download")))
+            self.content = _PacedStream(self.content, Pace(**limits("download")))  # type: ignore[assignment]
         return response
 
 
@@ -155,7 +155,7 @@ class QuietDownloader(parfive.Downloader):
             while True:
                 offset, chunk = await queue.get()
                 try:
-                    if str(filepath) not in self.write_errors:
+                    if out is not None and str(filepath) not in self.write_errors:
                         out.seek(offset)
                         out.write(chunk)
                         out.flush()

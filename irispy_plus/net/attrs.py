@@ -71,7 +71,7 @@ class _HCRRange(Range):
     """A ``min<column>``/``max<column>`` pair of HCR filters; either bound may be left open."""
 
     hcr_column = ""
-    unit = None
+    unit: u.UnitBase | None = None
 
     def __init__(self, min_: Any = None, max_: Any = None) -> None:
         if min_ is None and max_ is None:

@@ -177,7 +177,7 @@ def rewrite_urls(events, base):
 
 
 def _event_value(event, column):
-    raster = next((g for g in event.get("groups") or [] if g.get("group_name") == "Raster"), {})
+    raster: dict = next((g for g in event.get("groups") or [] if g.get("group_name") == "Raster"), {})
     sources = {
         "xCen": event.get("xCen"),
         "yCen": event.get("yCen"),

@@ -89,8 +89,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     @property
-    def owner(self):
-        return self.server.owner
+    def owner(self) -> "HCRTestServer":
+        return self.server.owner  # type: ignore[attr-defined]
 
     def do_HEAD(self):
         self._serve(head=True)
@@ -270,6 +270,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    owner: "HCRTestServer"
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
@@ -317,20 +318,20 @@ class HCRTestServer:
         self.hcr_url = f"{self.url}/hek/hcr"
         self.events = rewrite_urls(events, self.url)
         self.rate = rate
-        self.files = {}
-        self.faults = {}
-        self.search_fault = None
+        self.files: dict[str, bytes] = {}
+        self.faults: dict[str, str] = {}
+        self.search_fault: str | None = None
         self.stall_seconds = 30.0
         self.trickle_interval = 0.5
         self.huge_size = 1 << 30
         self.huge_sent = 0
-        self.requests = []
-        self.search_params = []
-        self.failed_once = set()
+        self.requests: list[tuple[str, str]] = []
+        self.search_params: list[dict[str, str]] = []
+        self.failed_once: set[str] = set()
         self.stopping = threading.Event()
-        self._cache = {}
+        self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
-        self._thread = None
+        self._thread: threading.Thread | None = None
 
     def start(self):
         """Start serving in a background thread; returns self."""
@@ -343,7 +344,8 @@ class HCRTestServer:
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
-        self._thread.join(5)
+        if self._thread is not None:
+            self._thread.join(5)
 
     def __enter__(self):
         return self.start()

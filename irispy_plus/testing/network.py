@@ -141,12 +141,14 @@ def no_outside_connections():
             _refuse("socket.getaddrinfo", (host, *args[:1]))
         return original_getaddrinfo(host, *args, **kwargs)
 
-    socket.socket.connect = connect
-    socket.socket.connect_ex = connect_ex
+    patched = {"connect": connect, "connect_ex": connect_ex}
+    originals = {"connect": original_connect, "connect_ex": original_connect_ex}
+    for name, function in patched.items():
+        setattr(socket.socket, name, function)
     socket.getaddrinfo = getaddrinfo
     try:
         yield
     finally:
-        socket.socket.connect = original_connect
-        socket.socket.connect_ex = original_connect_ex
+        for name, function in originals.items():
+            setattr(socket.socket, name, function)
         socket.getaddrinfo = original_getaddrinfo
