@@ -34,10 +34,10 @@ from astropy.time import Time, TimeDelta
 from irispy_plus.archive import Archive
 from irispy_plus.archive._index import observation_id
 from irispy_plus.archive._jobs import FitJob
-from irispy_plus.archive._testing import make_archive, rewrite_primary_keywords, warm_up
 from irispy_plus.asdf import save
 from irispy_plus.data import sample
 from irispy_plus.io import Level2File
+from irispy_plus.testing.archives import make_archive, rewrite_primary_keywords, warm_up
 
 
 def _header_only(source, destination):

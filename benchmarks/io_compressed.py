@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from irispy_plus.testing import write_full_size_sji, write_gzip, write_raster_tar
+from irispy_plus.testing.files import write_full_size_sji, write_gzip, write_raster_tar
 
 REPEATS = 3
 

@@ -35,7 +35,7 @@ import numpy as np
 from astropy.io import fits
 
 from irispy_plus import read_files
-from irispy_plus.testing import write_full_size_raster, write_full_size_sji
+from irispy_plus.testing.files import write_full_size_raster, write_full_size_sji
 
 REPEATS = 5
 

@@ -48,7 +48,7 @@ def build_file(folder):
 
 def serve(packed, paths, rate, queue, stop):
     """Child process: serve ``packed`` at each of ``paths`` until told to stop."""
-    from irispy_plus.net._testing import HCRTestServer
+    from irispy_plus.testing.hcr_server import HCRTestServer
 
     body = Path(packed).read_bytes()
     with HCRTestServer(rate=rate) as server:

@@ -9,7 +9,7 @@ Speed of the viewers on full-size files read from disk.
    window, against redrawing the whole figure each time; target under 50 ms.
 
 Both files are written here with the real header structure of the bundled sample
-(``irispy_plus.testing.write_int16_copy`` layout: int16, BSCALE 0.25, BZERO 7992).
+(``irispy_plus.testing.files.write_int16_copy`` layout: int16, BSCALE 0.25, BZERO 7992).
 
 Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/viewers.py``
 """
@@ -189,8 +189,8 @@ def bench_playback(path, n_frames=100):
 def bench_pointer(path, n_moves=30):
     import matplotlib.pyplot as plt
 
+    from irispy_plus.testing.viewer_events import pointer
     from irispy_plus.visualization import RasterQuickLookSettings, quick_look
-    from irispy_plus.visualization._testing import pointer
 
     collection = read_files(path)
     viewer = quick_look(collection, settings=RasterQuickLookSettings(figsize=(13, 4.8)))

@@ -99,28 +99,11 @@ class IRISMeta(NDMeta):
         return self._text("INSTRUME")
 
     @property
-    def observatory(self):
-        """
-        Always IRIS.
-        """
-        return "IRIS"
-
-    @property
     def obsid(self):
         """
         The OBSID, as a string.
         """
         return self._text("OBSID")
-
-    @property
-    def obsid_decoded(self):
-        """
-        The OBSID decoded from the IRIS OBS tables: description, exposure time, binning,
-        raster step and field of view (an `irispy_plus.obsid.ObsID`).
-        """
-        from irispy_plus.obsid import decode_obsid
-
-        return decode_obsid(self.obsid)
 
     @property
     def observation_description(self):
@@ -156,21 +139,6 @@ class IRISMeta(NDMeta):
         The spacecraft's distance to the Sun (DSUN_OBS).
         """
         return self._keywords().number("DSUN_OBS") * u.m if "DSUN_OBS" in self else None
-
-    @property
-    def satellite_rotation(self):
-        """
-        The roll of the spacecraft (SAT_ROT).
-        """
-        return self._keywords().number("SAT_ROT", 0.0) * u.deg
-
-    @property
-    def raster_repeat(self):
-        """
-        Which repeat of the raster this file holds (RASRPT, counted from 1), and of how
-        many (RASNRPT).
-        """
-        return self.get("RASRPT"), self.get("RASNRPT")
 
     @property
     def exposure_index(self):

@@ -50,7 +50,7 @@ from typing import Any, NamedTuple
 import astropy.units as u
 
 from irispy_plus.data.files import OBSID_TABLE_DIR
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusObsIDError
 
 __all__ = ["Binning", "IrispyPlusObsIDError", "ObsID", "decode_obsid"]
 
@@ -73,12 +73,6 @@ _NOT_IN_DESCRIPTION = frozenset({"linelist"})
 _TABLE10 = re.compile(r"v(\d{2})-table10\.csv")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
-
-
-class IrispyPlusObsIDError(IrispyPlusError, ValueError):
-    """
-    An OBSID is malformed, or the OBS tables shipped with irispy-plus cannot decode it.
-    """
 
 
 class Binning(NamedTuple):

@@ -27,6 +27,8 @@ True
 
 import astropy.units as u
 
+from irispy_plus.utils.exceptions import IrispyPlusDetectorError
+
 __all__ = ["DN_FUV", "DN_NUV", "DN_SJI_FUV", "DN_SJI_NUV", "READ_NOISE", "dn_unit", "read_noise"]
 
 DN_FUV = u.def_unit("DN_IRIS_FUV", 4 * u.ph, doc="One data number of the IRIS FUV spectrograph")
@@ -78,8 +80,8 @@ def read_noise(detector):
 
     Raises
     ------
-    ValueError
-        If the detector is not one of IRIS's.
+    IrispyPlusDetectorError
+        If the detector is not one of IRIS's (a `ValueError` too).
 
     Examples
     --------
@@ -91,8 +93,12 @@ def read_noise(detector):
     try:
         return READ_NOISE[unit]
     except KeyError:
-        msg = f"{unit} is not the DN unit of an IRIS camera; expected one of {list(READ_NOISE)}."
-        raise ValueError(msg) from None
+        msg = (
+            f"read_noise was given {unit}, which is not the DN unit of an IRIS camera; give a "
+            f"detector name ({', '.join(sorted(_UNIT_BY_DETECTOR))}) or one of the DN units "
+            f"{', '.join(map(str, READ_NOISE))}."
+        )
+        raise IrispyPlusDetectorError(msg) from None
 
 
 def dn_unit(detector):
@@ -111,11 +117,24 @@ def dn_unit(detector):
 
     Raises
     ------
-    ValueError
-        If the detector is not one of IRIS's.
+    IrispyPlusDetectorError
+        If the detector is not one of IRIS's (a `ValueError` too).
+
+    Examples
+    --------
+    >>> from irispy_plus.units import dn_unit
+    >>> dn_unit("NUV")
+    Unit("DN_IRIS_NUV")
+    >>> dn_unit("SJI_9999")
+    Traceback (most recent call last):
+    ...
+    irispy_plus.utils.exceptions.IrispyPlusDetectorError: Unknown IRIS detector 'SJI_9999': ...
     """
     try:
         return _UNIT_BY_DETECTOR[detector]
-    except KeyError:
-        msg = f"Unknown IRIS detector {detector!r}; expected one of {sorted(_UNIT_BY_DETECTOR)}."
-        raise ValueError(msg) from None
+    except (KeyError, TypeError):
+        msg = (
+            f"Unknown IRIS detector {detector!r}: give one of {', '.join(sorted(_UNIT_BY_DETECTOR))} "
+            "(the DETECTOR keyword of a Level 2 file, or cube.meta.detector)."
+        )
+        raise IrispyPlusDetectorError(msg) from None

@@ -1,9 +1,21 @@
 """
-Session-wide test settings: no screen, no network, no stray VSO client.
+Session-wide test settings: no screen, and no network (connections to anything but this
+machine raise `irispy_plus.testing.network.OutsideConnectionError`).
 """
 
 import os
 
+import pytest
+
+from irispy_plus.testing.network import no_outside_connections
+
 # Figures render with Agg and Qt widgets offscreen: the tests need no display.
 os.environ.setdefault("MPLBACKEND", "agg")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_network():
+    """Refuse connections outside this machine for the whole session (loopback works)."""
+    with no_outside_connections():
+        yield

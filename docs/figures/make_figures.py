@@ -44,7 +44,7 @@ def psf_figure(plt):
 
 def drift_figure(plt):
     from irispy_plus.calibration import ORBITAL_PERIOD, wavelength_drift
-    from irispy_plus.calibration._testing import synthetic_raster
+    from irispy_plus.testing.spectra import synthetic_raster
 
     rng = np.random.default_rng(3)
     seconds = np.arange(150) * 80.0

@@ -251,7 +251,7 @@ def run_map(archive, func, client=None, out="irispy-plus-batch", *, n_workers=No
     >>> from dask.distributed import Client, LocalCluster
     >>> from irispy_plus import load
     >>> from irispy_plus.archive import Archive, run_map
-    >>> from irispy_plus.archive._testing import make_archive
+    >>> from irispy_plus.testing.archives import make_archive
     >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=3))
     >>> def steps(obs):
     ...     return {"obs_id": obs.obs_id, "steps": obs.raster("Si IV 1403").shape[0]}

@@ -236,7 +236,7 @@ class Archive:
     Examples
     --------
     >>> from irispy_plus.archive import Archive
-    >>> from irispy_plus.archive._testing import make_archive
+    >>> from irispy_plus.testing.archives import make_archive
     >>> root = make_archive(tmp_path / "iris", n_observations=3)
     >>> archive = Archive(root)
     >>> len(archive), archive.last_update.read
@@ -452,7 +452,7 @@ class Archive:
         --------
         >>> import astropy.units as u
         >>> from irispy_plus.archive import Archive
-        >>> from irispy_plus.archive._testing import make_archive
+        >>> from irispy_plus.testing.archives import make_archive
         >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=4))
         >>> len(archive.select(time=("2015-01-02", "2015-01-03 12:00"), windows="Si IV 1403"))
         2

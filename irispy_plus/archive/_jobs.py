@@ -44,7 +44,7 @@ class FitJob:
     --------
     >>> from irispy_plus.archive import Archive
     >>> from irispy_plus.archive._jobs import FitJob
-    >>> from irispy_plus.archive._testing import make_archive
+    >>> from irispy_plus.testing.archives import make_archive
     >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=1))
     >>> result = FitJob("Si IV 1403")(archive[0])
     >>> result.shape

@@ -67,7 +67,7 @@ class CropLoader:
     Examples
     --------
     >>> from irispy_plus.archive import Archive, CropLoader
-    >>> from irispy_plus.archive._testing import make_archive
+    >>> from irispy_plus.testing.archives import make_archive
     >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=4))
     >>> loader = CropLoader(archive.select(bands=1400), size=16, band=1400, batch_size=8, n_batches=2)
     >>> batch = next(iter(loader))

@@ -44,7 +44,7 @@ class Observation:
     Examples
     --------
     >>> from irispy_plus.archive import Archive
-    >>> from irispy_plus.archive._testing import make_archive
+    >>> from irispy_plus.testing.archives import make_archive
     >>> archive = Archive(make_archive(tmp_path / "iris", n_observations=2))
     >>> obs = archive[0]
     >>> obs.obs_id, obs.windows[:2]

@@ -14,7 +14,10 @@ disk never leaves a damaged file under the final name nor destroys the old one.
 """
 
 import contextlib
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +69,13 @@ def _write_tree(path, tree):
     return atomic_write(path, write)
 
 
-def save(obj, filename=None, out_dir=None, only_poi=False, force=False):
+def save(
+    obj: Any,
+    filename: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    only_poi: bool = False,
+    force: bool = False,
+) -> Path | None:
     """
     Save an irispy-plus object to an ASDF file.
 
@@ -142,7 +151,7 @@ def save(obj, filename=None, out_dir=None, only_poi=False, force=False):
     return path
 
 
-def load(file):
+def load(file: str | os.PathLike[str]) -> Any:
     """
     Load an object saved with `save`.
 
@@ -203,7 +212,15 @@ def _describe(value):
     return type(value).__name__
 
 
-def save_vars(filename, *values, varnames=None, out_dir=None, force=False, verbose=True, **variables):
+def save_vars(
+    filename: str | os.PathLike[str],
+    *values: Any,
+    varnames: Sequence[str] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    verbose: bool = True,
+    **variables: Any,
+) -> Path | None:
     """
     Save variables to an ASDF file, by name (the IRIS tutorial's ``saveall``).
 
@@ -303,7 +320,7 @@ def _named_variables(values, varnames, variables):
     return variables
 
 
-def load_vars(filename, *, verbose=True, copy=True):
+def load_vars(filename: str | os.PathLike[str], *, verbose: bool = True, copy: bool = True) -> dict[str, Any]:
     """
     Load the variables saved with `save_vars`.
 

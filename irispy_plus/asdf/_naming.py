@@ -68,7 +68,7 @@ def _attached_points(obj):
     elif isinstance(obj, list | tuple):
         for value in obj:
             found += _attached_points(value)
-    unique = []
+    unique: list = []
     for point in found:
         if not any(point is other for other in unique):
             unique.append(point)

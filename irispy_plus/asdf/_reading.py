@@ -100,7 +100,7 @@ def _scan_yaml(path, text):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    sizes = {}  # anchor -> nodes in the anchored node, aliases expanded
+    sizes: dict[str, int] = {}  # anchor -> nodes in the anchored node, aliases expanded
     stack = []  # [anchor, nodes so far] of every open collection
     written = expanded = 0
     for event in yaml.parse(text, Loader=loader):

@@ -30,7 +30,6 @@ from irispy_plus.calibration._radiometry import (
 )
 from irispy_plus.calibration._response import (
     DETECTORS,
-    IrispyPlusCalibrationError,
     IRISResponse,
     effective_area,
     iris_response,
@@ -49,6 +48,7 @@ from irispy_plus.calibration._wavelength import (
     wavelength_shifts,
 )
 from irispy_plus.calibration._xput import fit_iris_xput
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = [
     "CALIBRATED_UNITS",

@@ -8,6 +8,8 @@ from the spectral axis. The factor is a small NumPy array broadcast against the 
 so lazily read (dask) data stay lazy.
 """
 
+from typing import TypeVar
+
 import astropy.units as u
 import numpy as np
 from astropy.coordinates import angular_separation
@@ -20,8 +22,11 @@ from irispy_plus.calibration._radiometry import (
     slit_jaw_factor,
     spectrograph_factor,
 )
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
 from irispy_plus.units import dn_unit
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
+
+#: A cube, sequence or collection: the calibrations give back the same kind.
+IRISData = TypeVar("IRISData")
 
 __all__ = ["inverse_radiometric_calibration", "radiometric_calibration"]
 
@@ -132,7 +137,7 @@ def _cube_factor(cube, unit, version, *, solid_angle=None, dispersion=None, from
             unit=unit,
             version=version,
         )
-        axes = (_numpy_axis(cube, "raster step"), spectral)
+        axes: tuple = (_numpy_axis(cube, "raster step"), spectral)
     else:
         if solid_angle is None:
             solid_angle = _pixel_scale(cube, "x", "CDELT1") * _pixel_scale(cube, "y", "CDELT2")
@@ -228,13 +233,13 @@ def _map(function, data, *args):
 
 @u.quantity_input(solid_angle=u.sr, dispersion=u.AA)
 def radiometric_calibration(
-    data,
-    unit=CALIBRATED_UNITS[0],
+    data: IRISData,
+    unit: str | u.UnitBase = CALIBRATED_UNITS[0],
     *,
-    version=None,
-    solid_angle: u.Quantity = None,
-    dispersion: u.Quantity = None,
-):
+    version: int | None = None,
+    solid_angle: u.Quantity | None = None,
+    dispersion: u.Quantity | None = None,
+) -> IRISData:
     """
     Convert IRIS data from DN to radiance (or photons per second).
 
@@ -289,8 +294,12 @@ def radiometric_calibration(
 
 @u.quantity_input(solid_angle=u.sr, dispersion=u.AA)
 def inverse_radiometric_calibration(
-    data, *, version=None, solid_angle: u.Quantity = None, dispersion: u.Quantity = None
-):
+    data: IRISData,
+    *,
+    version: int | None = None,
+    solid_angle: u.Quantity | None = None,
+    dispersion: u.Quantity | None = None,
+) -> IRISData:
     """
     Convert calibrated IRIS data back to DN; the inverse of `radiometric_calibration`.
 

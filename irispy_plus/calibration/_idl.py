@@ -8,6 +8,8 @@ extrapolation, and ``/SPLINE``, which fits a natural cubic spline through the fo
 points around each interval rather than one spline through all points).
 """
 
+import datetime as dt
+
 import numpy as np
 from astropy.time import Time
 from scipy.interpolate import CubicSpline
@@ -16,6 +18,9 @@ __all__ = ["anytim_seconds", "interpol_linear_weights", "interpol_spline_weights
 
 # 1979-01-01T00:00:00 UTC as a Julian date, the epoch of SolarSoft's ``anytim``.
 _ANYTIM_EPOCH_JD = 2443874.5
+
+#: What a calibration takes as a time or times: what `sunpy.time.parse_time` reads.
+TimeLike = Time | str | dt.datetime | dt.date | np.datetime64
 
 
 def anytim_seconds(time):

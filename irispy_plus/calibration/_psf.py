@@ -17,9 +17,8 @@ import astropy.units as u
 import numpy as np
 import scipy.fft
 
-from irispy_plus.calibration._cube import _map, _numpy_axis, _pixel_scale
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
-from irispy_plus.utils.exceptions import warn_user
+from irispy_plus.calibration._cube import IRISData, _map, _numpy_axis, _pixel_scale
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["PSF_NAMES", "UNSUMMED_PIXEL", "deconvolve_psf", "psf_name", "spectrograph_psf"]
@@ -320,7 +319,7 @@ def _deconvolve_one(cube, iterations, psf):
     return out
 
 
-def deconvolve_psf(data, iterations: int | None = None, *, psf: str | None = None):
+def deconvolve_psf(data: IRISData, iterations: int | None = None, *, psf: str | None = None) -> IRISData:
     """
     Deconvolve the spectrograph PSF along the slit with Richardson-Lucy.
 

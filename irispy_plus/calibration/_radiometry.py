@@ -22,13 +22,9 @@ import astropy.units as u
 import numpy as np
 from sunpy.time import parse_time
 
-from irispy_plus.calibration._response import (
-    IrispyPlusCalibrationError,
-    _check_detector,
-    detector_area_on_grid,
-    effective_area,
-)
+from irispy_plus.calibration._response import TimeLike, _check_detector, detector_area_on_grid, effective_area
 from irispy_plus.units import dn_unit
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = [
     "CALIBRATED_UNITS",
@@ -111,14 +107,14 @@ def _safe_divide(numerator, denominator):
 @u.quantity_input(wavelength=u.AA, exposure_time=u.s, solid_angle=u.sr, dispersion=u.AA)
 def spectrograph_factor(
     wavelength: u.Quantity,
-    time,
+    time: TimeLike,
     detector: str,
     *,
     exposure_time: u.Quantity,
     solid_angle: u.Quantity,
     dispersion: u.Quantity,
-    unit=CALIBRATED_UNITS[0],
-    version=None,
+    unit: str | u.UnitBase = CALIBRATED_UNITS[0],
+    version: int | None = None,
 ) -> u.Quantity:
     """
     The factor that turns spectrograph DN into ``unit``, per exposure and wavelength.
@@ -184,7 +180,7 @@ def _convert(kind, unit, detector, exposure, area, *, wavelength, solid_angle, b
     dn = dn_unit(detector)
     photon_rate = photons_per_dn(detector) / exposure
     if kind == "photons":
-        return np.broadcast_to(photon_rate, shape, subok=True).to(unit / dn)
+        return u.Quantity(np.broadcast_to(photon_rate, shape, subok=True), copy=False).to(unit / dn)
     energy_rate = photon_rate * (const.h * const.c / wavelength).to(u.erg) / u.ph
     per_area = (energy_rate / (solid_angle * bandwidth)).to_value(_PER_WAVELENGTH * u.cm**2 / dn)
     radiance = _safe_divide(per_area, area.to_value(u.cm**2)) * (_PER_WAVELENGTH / dn)
@@ -196,13 +192,13 @@ def _convert(kind, unit, detector, exposure, area, *, wavelength, solid_angle, b
 
 @u.quantity_input(exposure_time=u.s, solid_angle=u.sr)
 def slit_jaw_factor(
-    time,
+    time: TimeLike,
     detector: str,
     *,
     exposure_time: u.Quantity,
     solid_angle: u.Quantity,
-    unit=CALIBRATED_UNITS[0],
-    version=None,
+    unit: str | u.UnitBase = CALIBRATED_UNITS[0],
+    version: int | None = None,
 ) -> u.Quantity:
     """
     The factor that turns slit-jaw DN into ``unit``, per exposure.
@@ -259,7 +255,9 @@ def slit_jaw_factor(
     # One "effective pixel" per exposure: a flat spectrum sees int(A lambda) / lambda_ref
     # at lambda_ref for the wavelength scale and int(A / lambda) * lambda_ref for frequency.
     dn = dn_unit(detector)
-    photon_rate = np.broadcast_to(photons_per_dn(detector) / exposure, exposure.shape, subok=True)
+    photon_rate = u.Quantity(
+        np.broadcast_to(photons_per_dn(detector) / exposure, exposure.shape, subok=True), copy=False
+    )
     if kind == "photons":
         return photon_rate.to(unit / dn)
     hc = const.h * const.c
@@ -278,17 +276,17 @@ def _detector_from_wavelength(wavelength):
 
 @u.quantity_input(wavelength=u.AA, exposure_time=u.s, solid_angle=u.sr)
 def calibrate_spectrum(
-    spectrum,
+    spectrum: u.Quantity | np.ndarray,
     wavelength: u.Quantity,
-    time,
+    time: TimeLike,
     *,
-    detector=None,
+    detector: str | None = None,
     exposure_time: u.Quantity = 1 * u.s,
     solid_angle: u.Quantity = SLIT_WIDTH * SPECTROGRAPH_PIXEL_SIZE,
-    dispersion=None,
-    unit=CALIBRATED_UNITS[0],
-    version=None,
-):
+    dispersion: u.Quantity | None = None,
+    unit: str | u.UnitBase = CALIBRATED_UNITS[0],
+    version: int | None = None,
+) -> u.Quantity:
     """
     Calibrate one spectrum from DN, as SolarSoft's ``iris_calib_spectrum``.
 

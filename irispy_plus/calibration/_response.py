@@ -33,10 +33,15 @@ import scipy.io
 from astropy.time import Time
 from sunpy.time import parse_time
 
-from irispy_plus.calibration._idl import anytim_seconds, interpol_linear_weights, interpol_spline_weights
+from irispy_plus.calibration._idl import (
+    TimeLike,
+    anytim_seconds,
+    interpol_linear_weights,
+    interpol_spline_weights,
+)
 from irispy_plus.calibration._xput import throughput_at_seconds
 from irispy_plus.data.files import CALIBRATION_DIR
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError
 
 __all__ = [
     "DETECTORS",
@@ -59,12 +64,6 @@ _NUV_RANGE = (278.2, 283.5)
 _FUV_SJI_WEIGHTS = np.array([2.4, 1.0])
 # First version whose Si IV part of the FUV response is flat in wavelength.
 _FIRST_FLAT_SI_IV_VERSION = 9
-
-
-class IrispyPlusCalibrationError(IrispyPlusError, ValueError):
-    """
-    A calibration was asked for something the response files or the data cannot give.
-    """
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +131,7 @@ def _files_by_version():
     return files
 
 
-def response_versions() -> dict:
+def response_versions() -> dict[int, Path]:
     """
     The response versions shipped with irispy-plus.
 
@@ -313,7 +312,7 @@ def _check_detector(detector):
     return detector
 
 
-def iris_response(time, version=None) -> IRISResponse:
+def iris_response(time: TimeLike, version: int | None = None) -> IRISResponse:
     """
     Compute the IRIS effective areas for a date, as SolarSoft's ``iris_get_response``.
 
@@ -363,7 +362,9 @@ def iris_response(time, version=None) -> IRISResponse:
 
 
 @u.quantity_input(wavelength=u.AA)
-def effective_area(wavelength: u.Quantity, time, detector: str, version=None) -> u.Quantity:
+def effective_area(
+    wavelength: u.Quantity, time: TimeLike, detector: str, version: int | None = None
+) -> u.Quantity:
     """
     The effective area of an IRIS detector at given wavelengths and date(s).
 

@@ -12,13 +12,16 @@ Fe II 1392.817 Å (FUV, emission).
 """
 
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import astropy.units as u
 import numpy as np
 from astropy.table import QTable
 
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
-from irispy_plus.utils.exceptions import warn_user
+from irispy_plus.calibration._cube import IRISData
+from irispy_plus.calibration._wavelength import _invalid, apply_wavelength_shift
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["ORBITAL_PERIOD", "REFERENCE_LINES", "correct_wavelengths", "wavelength_drift"]
@@ -54,7 +57,7 @@ def _windows(data):
     if hasattr(data, "meta") and hasattr(data.meta, "detector"):
         return [(data.meta.spectral_window or "window", data)]
     if hasattr(data, "items"):
-        pairs = []
+        pairs: list[tuple[str, Any]] = []
         for key, value in data.items():
             pairs.extend((key, cube) for _, cube in _windows(value))
         return pairs
@@ -67,8 +70,6 @@ def _windows(data):
 
 def _slit_profiles(cube, columns):
     """Mean over the slit of the unmasked pixels of ``columns`` per exposure: (n_exp, n_col)."""
-    from irispy_plus.calibration._wavelength import _invalid
-
     data = np.asarray(cube.data[..., columns], dtype=float)
     valid = ~_invalid(cube, data, (..., columns))
     if data.ndim == 2:
@@ -177,7 +178,13 @@ def _fit_drift(seconds, shifts, outlier, *, period, smoothing, name):
     }
 
 
-def wavelength_drift(data, *, period=ORBITAL_PERIOD, smoothing=_SMOOTHING, lines=None) -> QTable:
+def wavelength_drift(
+    data: Any,
+    *,
+    period: u.Quantity = ORBITAL_PERIOD,
+    smoothing: u.Quantity = _SMOOTHING,
+    lines: Sequence[str] | None = None,
+) -> QTable:
     """
     The wavelength drift of every exposure, from photospheric lines, per detector.
 
@@ -254,8 +261,8 @@ def wavelength_drift(data, *, period=ORBITAL_PERIOD, smoothing=_SMOOTHING, lines
         REFERENCE_LINES if lines is None else REFERENCE_LINES[np.isin(REFERENCE_LINES["ion"], list(lines))]
     )
     table = None
-    measured = {}
-    used = {}
+    measured: dict[str, list[tuple[Any, str]]] = {}
+    used: dict[str, str] = {}
     for row in chosen:
         lo, hi = row["range_min"].to_value(u.AA), row["range_max"].to_value(u.AA)
         for key, cube in windows:
@@ -319,54 +326,7 @@ def wavelength_drift(data, *, period=ORBITAL_PERIOD, smoothing=_SMOOTHING, lines
     return table
 
 
-def _cubic_weights(fraction):
-    """Keys (a = -1/2) cubic-convolution weights of the samples at -1, 0, 1, 2 from floor."""
-    a = -0.5
-    t = np.stack([1 + fraction, fraction, 1 - fraction, 2 - fraction])
-    near = ((a + 2) * t - (a + 3)) * t * t + 1
-    far = ((a * t - 5 * a) * t + 8 * a) * t - 4 * a
-    return np.where(t <= 1, near, far)
-
-
-def _resample_block(data, mask, variance, pixel_shift):
-    """
-    Values at ``p + pixel_shift`` (per leading index) of every spectrum, wavelength last.
-
-    ``pixel_shift`` broadcasts against ``data[..., 0]``. A result pixel is invalid (NaN,
-    masked, infinite variance) if any of its four samples with a non-zero weight is masked
-    or beyond the window.
-    """
-    data = np.asarray(data, dtype=np.result_type(np.asarray(data).dtype, np.float32))
-    n = data.shape[-1]
-    shift = np.asarray(pixel_shift, dtype=float)[..., None]
-    base = np.floor(shift)
-    weights = _cubic_weights(shift - base)  # (4, ..., 1)
-    index = np.arange(n) + base.astype(int)  # (..., n)
-    bad = np.zeros(np.broadcast_shapes(data.shape, index.shape), dtype=bool)
-    out = np.zeros(bad.shape, dtype=data.dtype)
-    var = None if variance is None else np.zeros(bad.shape, dtype=data.dtype)
-    invalid = ~np.isfinite(data) if mask is None else ~np.isfinite(data) | np.asarray(mask, dtype=bool)
-    for tap in range(4):
-        where = index + (tap - 1)
-        outside = (where < 0) | (where >= n)
-        clipped = np.broadcast_to(np.clip(where, 0, n - 1), bad.shape)
-        weight = weights[tap]
-        used = np.abs(weight) > 1e-12
-        values = np.take_along_axis(data, clipped, axis=-1)
-        bad |= used & (outside | np.take_along_axis(invalid, clipped, axis=-1))
-        out += weight * np.where(np.isfinite(values), values, 0)
-        if var is not None:
-            tap_var = np.take_along_axis(np.asarray(variance), clipped, axis=-1)
-            var += weight**2 * np.where(np.isfinite(tap_var), tap_var, 0)
-    out[bad] = np.nan
-    if var is not None:
-        var[bad] = np.inf
-    return out, bad, var
-
-
 def _correct_one(cube, table):
-    from irispy_plus.calibration._wavelength import apply_wavelength_shift
-
     column = f"drift_{cube.meta.detector}"
     if column not in table.colnames:
         msg = (
@@ -378,7 +338,7 @@ def _correct_one(cube, table):
     return apply_wavelength_shift(cube, table[column])
 
 
-def correct_wavelengths(data, drift=None):
+def correct_wavelengths(data: IRISData, drift: QTable | None = None) -> IRISData:
     """
     Correct every window for the wavelength drift of each exposure.
 

@@ -10,18 +10,17 @@ reference line (e.g. Ni I 2799.474 Å in the NUV, O I 1355.598 Å in the FUV) in
 slit-averaged spectrum of each exposure.
 """
 
-import functools
 import warnings
 
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
-from astropy.nddata import StdDevUncertainty
 from astropy.table import QTable
 from astropy.wcs.wcsapi.wrappers.base import BaseWCSWrapper
 
-from irispy_plus.calibration._response import IrispyPlusCalibrationError
-from irispy_plus.utils.exceptions import warn_user
+from irispy_plus.calibration._resample import resample_exposures
+from irispy_plus.cubes import IRISSpectrogramCube
+from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
 __all__ = ["apply_wavelength_shift", "line_position", "orbital_wavelength_shift", "wavelength_shifts"]
@@ -58,7 +57,13 @@ def orbital_wavelength_shift(wavelength: u.Quantity, radial_velocity: u.Quantity
     return (wavelength * (radial_velocity / const.c).decompose()).to(wavelength.unit)
 
 
-def line_position(wavelength, spectrum, near, half_width=0.3 * u.AA, absorption=None) -> u.Quantity:
+def line_position(
+    wavelength: u.Quantity,
+    spectrum: np.ndarray,
+    near: u.Quantity,
+    half_width: u.Quantity = 0.3 * u.AA,
+    absorption: bool | None = None,
+) -> u.Quantity:
     """
     The position of a spectral line: the extremum near ``near``, refined by a parabola.
 
@@ -188,7 +193,11 @@ def _slit_average(cube):
 
 
 def wavelength_shifts(
-    cube, reference_line="auto", orbital=True, half_width=0.3 * u.AA, absorption=None
+    cube: IRISSpectrogramCube,
+    reference_line: u.Quantity | str | None = "auto",
+    orbital: bool = True,
+    half_width: u.Quantity = 0.3 * u.AA,
+    absorption: bool | None = None,
 ) -> QTable:
     """
     The wavelength shift of each exposure of a raster cube: orbital plus absolute.
@@ -303,55 +312,8 @@ class _ShiftedSpectralWCS(BaseWCSWrapper):
         return self._wcs.world_to_pixel_values(*world)
 
 
-def _resampled(cube, residual):
-    """The cube's data, mask and uncertainty with exposure ``i`` moved by ``residual[i]`` (Å)."""
-    from irispy_plus.calibration._cube import _numpy_axis
-    from irispy_plus.calibration._wavecorr import _resample_block
-
-    wavelength = u.Quantity(cube.spectral_axis, u.AA).value
-    if _numpy_axis(cube, "wavelength") != cube.data.ndim - 1 or wavelength.size < 2:
-        msg = "A per-exposure wavelength shift needs the wavelength as the last axis of the cube."
-        raise IrispyPlusCalibrationError(msg)
-    dispersion = float(np.mean(np.diff(wavelength)))
-    # The corrected pixel p of exposure i shows what the original showed at p + r_i / step.
-    pixel = (residual / dispersion).reshape((-1,) + (1,) * (cube.data.ndim - 2))
-    mask = cube.mask if cube.mask is not None and not isinstance(cube.mask, bool | np.bool_) else None
-    uncertainty = cube.uncertainty
-    if uncertainty is not None and not isinstance(uncertainty, StdDevUncertainty):
-        msg = f"Cannot resample a {type(uncertainty).__name__}; convert it to StdDevUncertainty."
-        raise IrispyPlusCalibrationError(msg)
-    variance = None if uncertainty is None else uncertainty.array**2
-    lazy = any(hasattr(a, "dask") for a in (cube.data, mask, variance))
-    if not lazy:
-        data, bad, var = _resample_block(cube.data, mask, variance, pixel)
-        new_mask = bad if mask is None else bad | np.asarray(mask, dtype=bool)
-    else:
-        import dask.array as da
-
-        data_in = da.asarray(cube.data).rechunk({cube.data.ndim - 1: -1})
-        chunks = data_in.chunks
-        shift_in = da.from_array(pixel[..., None], chunks=(chunks[0],) + (1,) * (cube.data.ndim - 1))
-        extras = [da.asarray(array).rechunk(chunks) for array in (mask, variance) if array is not None]
-        has_mask, has_variance = mask is not None, variance is not None
-
-        def block(index, values, pixel_shift, *rest):
-            rest = list(rest)
-            block_mask = rest.pop(0) if has_mask else None
-            block_variance = rest.pop(0) if has_variance else None
-            return _resample_block(values, block_mask, block_variance, pixel_shift[..., 0])[index]
-
-        def part(index, dtype):
-            return da.map_blocks(functools.partial(block, index), data_in, shift_in, *extras, dtype=dtype)
-
-        data, bad = part(0, data_in.dtype), part(1, bool)
-        var = part(2, data_in.dtype) if has_variance else None
-        new_mask = bad if mask is None else bad | da.asarray(mask).rechunk(chunks)
-    new_uncertainty = None if var is None else StdDevUncertainty(np.sqrt(var), unit=uncertainty.unit)
-    return data, new_mask, new_uncertainty
-
-
 @u.quantity_input(shift=u.AA)
-def apply_wavelength_shift(cube, shift: u.Quantity):
+def apply_wavelength_shift(cube: IRISSpectrogramCube, shift: u.Quantity) -> IRISSpectrogramCube:
     """
     A new cube whose wavelengths are ``old - shift``, per exposure if ``shift`` is.
 
@@ -403,7 +365,7 @@ def apply_wavelength_shift(cube, shift: u.Quantity):
     if "em.wl" not in wcs.world_axis_physical_types:
         msg = "apply_wavelength_shift needs a cube with a wavelength axis."
         raise IrispyPlusCalibrationError(msg)
-    shift = np.atleast_1d(shift).to(u.AA)
+    shift = u.Quantity(shift, u.AA, ndmin=1)
     if not np.all(np.isfinite(shift)):
         bad = np.flatnonzero(~np.isfinite(shift))
         msg = (
@@ -422,7 +384,7 @@ def apply_wavelength_shift(cube, shift: u.Quantity):
     total = shift.mean()
     residual = (shift - total).to_value(u.AA)
     if shift.size > 1 and np.any(np.abs(residual) > 1e-9):
-        data, mask, uncertainty = _resampled(cube, residual)
+        data, mask, uncertainty = resample_exposures(cube, residual)
         log.info("Resampled %s by per-exposure shifts (spread %s).", window, np.ptp(shift))
         new = cube._new_instance(data=data, mask=mask, uncertainty=uncertainty)
     else:

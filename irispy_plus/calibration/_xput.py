@@ -5,7 +5,7 @@ The time-dependent throughput correction of IRIS (SolarSoft's ``fit_iris_xput``)
 import numpy as np
 from astropy.time import Time
 
-from irispy_plus.calibration._idl import anytim_seconds
+from irispy_plus.calibration._idl import TimeLike, anytim_seconds
 
 __all__ = ["fit_iris_xput", "throughput_at_seconds"]
 
@@ -15,7 +15,7 @@ _YEAR = 365.25 * 86400.0
 _TRANSITION_EXPONENT = 1.5
 
 
-def fit_iris_xput(time, interval_times, coefficients) -> np.ndarray:
+def fit_iris_xput(time: TimeLike, interval_times: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
     """
     Evaluate the IRIS throughput model at the given times.
 

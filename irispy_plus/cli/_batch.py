@@ -52,8 +52,7 @@ def run_batch(args):
     """
     Run ``irispy-plus batch fit``.
     """
-    from irispy_plus.archive import Archive
-    from irispy_plus.archive._jobs import FitJob
+    from irispy_plus.archive import Archive, FitJob
     from irispy_plus.cli._archive import selection_criteria
     from irispy_plus.utils.exceptions import IrispyPlusError
 

@@ -140,6 +140,6 @@ def save_raster_map(image_cube, values, path, *, title, cmap, limits, label):
     along x), with a colour bar ``label``; write it to ``path`` and return the figure.
     The drawing is `irispy_plus.visualization.plot_map`'s, the one ``map.plot()`` uses.
     """
-    from irispy_plus.visualization._maps import save_map
+    from irispy_plus.visualization import save_map
 
     return save_map(image_cube, path, values=values, title=title, cmap=cmap, limits=limits, label=label)

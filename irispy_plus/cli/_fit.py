@@ -158,9 +158,8 @@ def run_fit(args):
     mpl.use("Agg")
     from irispy_plus.asdf import save
     from irispy_plus.data import sample
-    from irispy_plus.io import read_files
-    from irispy_plus.io._sources import expand_sources
-    from irispy_plus.visualization._maps import save_map
+    from irispy_plus.io import expand_sources, read_files
+    from irispy_plus.visualization import save_map
 
     files = args.files or [sample.RASTER]
     rasters, _ = split_observation(read_files(files))

@@ -32,7 +32,7 @@ def run_info(args):
     The file is opened (and, if compressed, checked to its end) once; a damaged file ends
     in the `~irispy_plus.utils.IrispyPlusFileError` that the command prints on one line.
     """
-    from irispy_plus.io._sources import open_sources
+    from irispy_plus.io import open_sources
     from irispy_plus.io.summary import describe_layout
 
     layout = open_sources(args.file)[0]

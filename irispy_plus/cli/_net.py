@@ -3,6 +3,7 @@ The ``irispy-plus search`` and ``irispy-plus fetch`` sub-commands: find IRIS fil
 HEK Coverage Registry and download them.
 """
 
+import logging
 import sys
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def _check_query(args):
 
 def _check_save(save):
     """Check that ``--save`` names an .ecsv or .asdf file in a folder that can be written."""
-    from irispy_plus.net._safety import check_folder
+    from irispy_plus.net import check_folder
     from irispy_plus.utils.exceptions import IrispyPlusDownloadError
 
     path = Path(save).expanduser()
@@ -147,16 +148,15 @@ def _check_save(save):
 
 def _check_fetch(args):
     """Check the counts and the folder of ``fetch`` before anything is searched or fetched."""
-    from irispy_plus.net._download import check_count
-    from irispy_plus.net._safety import check_folder, template_root
-    from irispy_plus.net.client import check_template
+    from irispy_plus.net import check_destination
     from irispy_plus.utils.exceptions import IrispyPlusDownloadError
 
+    for flag, value, minimum in (("--max-conn", args.max_conn, 1), ("--retries", args.retries, 0)):
+        if value is not None and value < minimum:
+            msg = f"{flag} must be a whole number of at least {minimum}, not {value!r}."
+            raise _UsageError(msg)
     try:
-        check_count("--max-conn", args.max_conn, 1)
-        if args.retries is not None:
-            check_count("--retries", args.retries, 0)
-        check_folder(template_root(check_template(args.dir)))
+        check_destination(args.dir)
     except IrispyPlusDownloadError as error:
         raise _UsageError(str(error)) from error
 
@@ -166,8 +166,6 @@ def _fail(command, message):
 
 
 def _run_search(args):
-    from irispy_plus.net._rows import HIDDEN_COLUMNS
-
     try:
         _check_query(args)
         if args.save:
@@ -180,7 +178,7 @@ def _run_search(args):
     except KeyboardInterrupt:
         _fail("search", "interrupted")
         return _INTERRUPTED
-    shown = [name for name in table.colnames if name not in HIDDEN_COLUMNS or (args.urls and name == "url")]
+    shown = [name for name in table.colnames if name not in table.hide_keys or (args.urls and name == "url")]
     if len(table):
         print("\n".join(table[shown].pformat(max_lines=-1, max_width=-1, show_dtype=False)))
     observations = len(set(table["OBSID"])) if len(table) else 0
@@ -193,7 +191,8 @@ def _run_search(args):
 
 def _run_fetch(args):
     from irispy_plus.net import IRISHCRClient
-    from irispy_plus.net._download import FAILURES
+
+    failures = logging.getLogger("irispy_plus.net.failures")
 
     try:
         _check_fetch(args)
@@ -202,7 +201,7 @@ def _run_fetch(args):
         _fail("fetch", error)
         return _USAGE
     # Each failure is printed below, once; the library's log line of it would repeat it.
-    FAILURES.disabled = True
+    failures.disabled = True
     try:
         table = _results(args)
         files = IRISHCRClient().fetch(
@@ -219,11 +218,11 @@ def _run_fetch(args):
         _fail("fetch", "interrupted; partial downloads and temporary files were removed")
         return _INTERRUPTED
     finally:
-        FAILURES.disabled = False
+        failures.disabled = False
     for path in files:
         print(path)
-    for error in files.errors:
-        _fail("fetch", error.exception)
+    for failure in files.errors:
+        _fail("fetch", failure.exception)
     return 1 if files.errors else 0
 
 

@@ -87,8 +87,7 @@ def run_summary(args):
     mpl.use("Agg")
     from irispy_plus.cubes import IRISRasterSequence
     from irispy_plus.data import sample
-    from irispy_plus.io import file_summary, read_files
-    from irispy_plus.io._sources import expand_sources
+    from irispy_plus.io import expand_sources, file_summary, read_files
 
     sources = args.files or [sample.SNS_DIR]
     for path in expand_sources(sources):

@@ -12,7 +12,7 @@ import glob
 import os
 from pathlib import Path
 
-from irispy_plus.io._layout import Level2File
+from irispy_plus.io._level2_file import Level2File
 from irispy_plus.utils._decompress import gunzip_to_memory, read_tar_to_memory
 from irispy_plus.utils._files import require_regular_file
 from irispy_plus.utils.exceptions import IrispyPlusFileError
@@ -71,7 +71,7 @@ def expand_sources(sources):
     Examples
     --------
     >>> from irispy_plus.data import sample
-    >>> from irispy_plus.io._sources import expand_sources
+    >>> from irispy_plus.io import expand_sources
     >>> [path.name[-10:] for path in expand_sources(sample.SAMPLE_DIR / "sji")]
     ['_t000.fits', '_t000.fits']
     """
@@ -79,7 +79,7 @@ def expand_sources(sources):
         sources = [sources]
     elif not hasattr(sources, "__iter__"):
         _source_text(sources)
-    paths = []
+    paths: list[Path] = []
     for source in sources:
         text = _source_text(source)
         if any(character in text for character in "*?["):
@@ -131,6 +131,13 @@ def open_sources(sources):
         If a file is cut short or a compressed file fails its CRC.
     IrispyPlusLimitError
         If a compressed file unpacks to more than the memory or the configuration allows.
+
+    Examples
+    --------
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.io import open_sources
+    >>> [(layout.kind, len(layout.windows)) for layout in open_sources(sample.SNS_RASTER)]
+    [('raster', 8)]
     """
     layouts = []
     for path in expand_sources(sources):

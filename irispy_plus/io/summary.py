@@ -2,38 +2,10 @@
 What a Level 2 file holds, in a few lines: its observation and windows.
 """
 
-from astropy.table import Table
-
-from irispy_plus.io._keywords import Keywords
+from irispy_plus.io._describe import describe_layout, windows_table
 from irispy_plus.io._sources import open_sources
 
 __all__ = ["describe_layout", "file_summary", "windows_table"]
-
-
-def windows_table(layout):
-    """
-    The windows of a file as a table: index, label, dimensions, wavelength range, band.
-
-    Parameters
-    ----------
-    layout : irispy_plus.io.Level2File
-        The file, opened.
-
-    Returns
-    -------
-    astropy.table.Table
-    """
-    windows = layout.windows
-    return Table(
-        {
-            "index": [info.index for info in windows],
-            "label": [info.label for info in windows],
-            "dimensions": [" x ".join(map(str, info.shape)) for info in windows],
-            "wavelength_min": [info.wavelength_min for info in windows],
-            "wavelength_max": [info.wavelength_max for info in windows],
-            "band": [info.band for info in windows],
-        }
-    )
 
 
 def file_summary(filename):
@@ -66,24 +38,3 @@ def file_summary(filename):
     ...
     """
     return describe_layout(open_sources(filename)[0])
-
-
-def describe_layout(layout):
-    """
-    The description `file_summary` prints, of an opened `irispy_plus.io.Level2File`.
-    """
-    header = layout.primary_header
-    keywords = Keywords(header, layout.name, "primary header")
-    kind = "raster" if layout.kind == "raster" else "slit-jaw"
-    lines = [
-        f"{layout.name.rsplit('/', 1)[-1]}",
-        f"  OBSID {str(header['OBSID']).strip()}: {str(header.get('OBS_DESC', '')).strip()}",
-        f"  Start {header['STARTOBS']}, end {header.get('ENDOBS', 'unknown')}",
-        f"  {layout.n_exposures} exposures, pointing ({keywords.number('XCEN', float('nan')):.2f}, "
-        f"{keywords.number('YCEN', float('nan')):.2f}) arcsec"
-        + (f", raster repeat {header.get('RASRPT')} of {header.get('RASNRPT')}" if kind == "raster" else ""),
-    ]
-    table = windows_table(layout)
-    table["wavelength_min"].info.format = ".3f"
-    table["wavelength_max"].info.format = ".3f"
-    return "\n".join(lines + table.pformat(max_lines=-1, max_width=-1, show_unit=False))

@@ -21,13 +21,16 @@ True
 
 from irispy_plus.net import attrs
 from irispy_plus.net._config import conf
-from irispy_plus.net._table import IRISHCRResponseTable, load_results, save_results
-from irispy_plus.net.client import IRISHCRClient, get_fits
+from irispy_plus.net._safety import check_folder
+from irispy_plus.net._table import IRISHCRResponseTable, save_results
+from irispy_plus.net.client import IRISHCRClient, check_destination, get_fits, load_results
 
 __all__ = [
     "IRISHCRClient",
     "IRISHCRResponseTable",
     "attrs",
+    "check_destination",
+    "check_folder",
     "conf",
     "get_fits",
     "load_results",

@@ -21,7 +21,7 @@ import parfive
 import parfive.utils
 
 from irispy_plus.net._config import conf, limits, timeout
-from irispy_plus.net._hcr_api import Pace, TransferTooSlow, http_get, read_bounded
+from irispy_plus.net._http import Pace, TransferTooSlow, http_get, read_bounded
 from irispy_plus.net._parfive import QuietDownloader, paced_session_config, quiet_parfive, run
 from irispy_plus.net._safety import check_url, inside, safe_component
 from irispy_plus.net._unpack import check_gzip, gunzip_fits, untar_fits
@@ -294,7 +294,9 @@ def _collisions(targets):
     target (two results with the same final file name must not overwrite each other), or
     when a folder stands where its file has to go.
     """
-    kept, refused, owners = [], {}, {}
+    kept: list[FileTarget] = []
+    refused: dict = {}
+    owners: dict = {}
     for target in targets:
         keys = [target.part, target.destination]
         clash = next((owners[key] for key in keys if key in owners), None)

@@ -22,7 +22,7 @@ import aiohttp
 import parfive
 
 from irispy_plus.net._config import limits, timeout
-from irispy_plus.net._hcr_api import Pace, TransferTooSlow
+from irispy_plus.net._http import Pace, TransferTooSlow
 
 __all__ = ["QuietDownloader", "close_loops_of", "paced_session_config", "quiet_parfive", "run"]
 
@@ -65,7 +65,7 @@ class _PacedResponse(aiohttp.ClientResponse):
     async def start(self, connection):
         response = await super().start(connection)
         if self.content is not None and self.method != "HEAD":
-            self.content = _PacedStream(self.content, Pace(**limits("download")))
+            self.content = _PacedStream(self.content, Pace(**limits("download")))  # type: ignore[assignment]
         return response
 
 
@@ -155,7 +155,7 @@ class QuietDownloader(parfive.Downloader):
             while True:
                 offset, chunk = await queue.get()
                 try:
-                    if str(filepath) not in self.write_errors:
+                    if out is not None and str(filepath) not in self.write_errors:
                         out.seek(offset)
                         out.write(chunk)
                         out.flush()

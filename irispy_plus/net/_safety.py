@@ -294,7 +294,7 @@ def check_folder(folder):
     Examples
     --------
     >>> import tempfile
-    >>> from irispy_plus.net._safety import check_folder
+    >>> from irispy_plus.net import check_folder
     >>> check_folder(tempfile.mkdtemp()).is_dir()
     True
     """

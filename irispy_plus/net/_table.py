@@ -13,7 +13,7 @@ from sunpy.net.base_client import QueryResponseTable
 from irispy_plus.net._rows import HIDDEN_COLUMNS
 from irispy_plus.utils.exceptions import IrispyPlusFileError
 
-__all__ = ["IRISHCRResponseTable", "load_results", "save_results"]
+__all__ = ["IRISHCRResponseTable", "read_saved_results", "save_results"]
 
 _ASDF_KEY = "irispy_plus_hcr_results"
 
@@ -92,9 +92,11 @@ def save_results(table, filename):
     return path
 
 
-def load_results(filename):
+def read_saved_results(filename):
     """
-    Load search results saved by `save_results`, ready for ``Fido.fetch``.
+    The table and the queries of search results saved by `save_results`.
+
+    `irispy_plus.net.load_results` attaches the client to them.
 
     Parameters
     ----------
@@ -103,16 +105,16 @@ def load_results(filename):
 
     Returns
     -------
-    IRISHCRResponseTable
-        The results, with ``meta["hcr_query"]`` and the HCR client attached.
+    table : astropy.table.QTable
+        The rows, as saved.
+    query : list of dict
+        The queries made (``meta["hcr_query"]`` of the saved table).
 
     Raises
     ------
     IrispyPlusFileError
         If the file cannot be read as saved results.
     """
-    from irispy_plus.net.client import IRISHCRClient
-
     path = Path(filename)
     try:
         if path.suffix.lower() == ".asdf":
@@ -127,6 +129,4 @@ def load_results(filename):
     except (OSError, ValueError, KeyError) as error:
         msg = f"{path} does not hold saved HCR search results: {error}"
         raise IrispyPlusFileError(msg) from error
-    table = IRISHCRResponseTable(plain, client=IRISHCRClient())
-    table.meta["hcr_query"] = query
-    return table
+    return plain, query

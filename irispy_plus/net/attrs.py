@@ -14,6 +14,8 @@ Examples
 <irispy_plus.net.attrs.Target(AR: Active region) object at ...>
 """
 
+from typing import Any
+
 import astropy.units as u
 from sunpy.net.attr import Range, SimpleAttr
 
@@ -50,7 +52,7 @@ class _HCRParameter(SimpleAttr):
 
     hcr_key = ""
 
-    def hcr_params(self):
+    def hcr_params(self) -> dict[str, str]:
         """The HCR query parameters of this attribute, as a dict of strings."""
         return {self.hcr_key: str(self.value)}
 
@@ -58,10 +60,10 @@ class _HCRParameter(SimpleAttr):
 class _HCRFlag(_HCRParameter):
     """A true/false HCR filter."""
 
-    def __init__(self, value: bool = True):
+    def __init__(self, value: bool = True) -> None:
         super().__init__(bool(value))
 
-    def hcr_params(self):
+    def hcr_params(self) -> dict[str, str]:
         return {self.hcr_key: "true" if self.value else "false"}
 
 
@@ -69,9 +71,9 @@ class _HCRRange(Range):
     """A ``min<column>``/``max<column>`` pair of HCR filters; either bound may be left open."""
 
     hcr_column = ""
-    unit = None
+    unit: u.UnitBase | None = None
 
-    def __init__(self, min_=None, max_=None):
+    def __init__(self, min_: Any = None, max_: Any = None) -> None:
         if min_ is None and max_ is None:
             msg = f"{type(self).__name__} needs a lower bound, an upper bound or both."
             raise IrispyPlusSearchError(msg)
@@ -80,14 +82,14 @@ class _HCRRange(Range):
             max_ = None if max_ is None else max_.to(self.unit)
         super().__init__(min_, max_)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<irispy_plus.net.attrs.{type(self).__name__}({self.min}, {self.max})>"
 
-    def collides(self, other):
+    def collides(self, other: object) -> bool:
         """Two ranges of the same column cannot be combined with AND."""
         return isinstance(other, type(self))
 
-    def hcr_params(self):
+    def hcr_params(self) -> dict[str, str]:
         """The HCR query parameters of this attribute, as a dict of strings."""
         params = {}
         for prefix, bound in (("min", self.min), ("max", self.max)):
@@ -109,7 +111,7 @@ class OBSID(_HCRParameter):
 
     hcr_key = "obsId"
 
-    def __init__(self, *obsids: int | str):
+    def __init__(self, *obsids: int | str) -> None:
         if not obsids:
             msg = "OBSID needs at least one OBSID, e.g. a.iris.OBSID(3620258102)."
             raise IrispyPlusSearchError(msg)
@@ -158,7 +160,7 @@ class NOAANumber(_HCRParameter):
 
     hcr_key = "noaanum"
 
-    def __init__(self, value: int):
+    def __init__(self, value: int) -> None:
         super().__init__(int(value))
 
 
@@ -174,7 +176,7 @@ class SpectralWindows(_HCRParameter):
 
     hcr_key = "specWindows"
 
-    def __init__(self, *windows: str):
+    def __init__(self, *windows: str) -> None:
         super().__init__(",".join(windows))
 
 
@@ -214,7 +216,7 @@ class FileKind(SimpleAttr):
         One or several of `FILE_KINDS`.
     """
 
-    def __init__(self, *kinds: str):
+    def __init__(self, *kinds: str) -> None:
         unknown = sorted(set(kinds) - set(FILE_KINDS))
         if unknown or not kinds:
             msg = f"FileKind takes one or several of {FILE_KINDS}, not {unknown or 'nothing'}."
@@ -247,7 +249,9 @@ class XCen(_HCRRange):
     unit = u.arcsec
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+    def __init__(
+        self, min_: u.Quantity[u.arcsec] | None = None, max_: u.Quantity[u.arcsec] | None = None
+    ) -> None:
         super().__init__(min_, max_)
 
 
@@ -265,7 +269,9 @@ class YCen(_HCRRange):
     unit = u.arcsec
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+    def __init__(
+        self, min_: u.Quantity[u.arcsec] | None = None, max_: u.Quantity[u.arcsec] | None = None
+    ) -> None:
         super().__init__(min_, max_)
 
 
@@ -283,7 +289,9 @@ class FOVX(_HCRRange):
     unit = u.arcsec
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+    def __init__(
+        self, min_: u.Quantity[u.arcsec] | None = None, max_: u.Quantity[u.arcsec] | None = None
+    ) -> None:
         super().__init__(min_, max_)
 
 
@@ -301,7 +309,9 @@ class FOVY(_HCRRange):
     unit = u.arcsec
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+    def __init__(
+        self, min_: u.Quantity[u.arcsec] | None = None, max_: u.Quantity[u.arcsec] | None = None
+    ) -> None:
         super().__init__(min_, max_)
 
 
@@ -319,7 +329,9 @@ class StepSize(_HCRRange):
     unit = u.arcsec
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.arcsec] = None, max_: u.Quantity[u.arcsec] = None):
+    def __init__(
+        self, min_: u.Quantity[u.arcsec] | None = None, max_: u.Quantity[u.arcsec] | None = None
+    ) -> None:
         super().__init__(min_, max_)
 
 
@@ -337,7 +349,7 @@ class Cadence(_HCRRange):
     unit = u.s
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.s] = None, max_: u.Quantity[u.s] = None):
+    def __init__(self, min_: u.Quantity[u.s] | None = None, max_: u.Quantity[u.s] | None = None) -> None:
         super().__init__(min_, max_)
 
 
@@ -355,7 +367,7 @@ class ExposureTime(_HCRRange):
     unit = u.s
 
     @u.quantity_input
-    def __init__(self, min_: u.Quantity[u.s] = None, max_: u.Quantity[u.s] = None):
+    def __init__(self, min_: u.Quantity[u.s] | None = None, max_: u.Quantity[u.s] | None = None) -> None:
         super().__init__(min_, max_)
 
 
@@ -371,5 +383,5 @@ class RasterSteps(_HCRRange):
 
     hcr_column = "numRasterSteps"
 
-    def __init__(self, min_: int | None = None, max_: int | None = None):
+    def __init__(self, min_: int | None = None, max_: int | None = None) -> None:
         super().__init__(None if min_ is None else int(min_), None if max_ is None else int(max_))

@@ -8,12 +8,13 @@ import string
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import parfive
 import sunpy.net.attrs as a
 from sunpy import config as sunpy_config
-from sunpy.net.attr import and_
-from sunpy.net.base_client import BaseClient, convert_row_to_table
+from sunpy.net.attr import Attr, and_
+from sunpy.net.base_client import BaseClient, QueryResponseRow, QueryResponseTable, convert_row_to_table
 
 from irispy_plus.net import attrs as iris_attrs
 from irispy_plus.net._config import hcr_url
@@ -30,11 +31,11 @@ from irispy_plus.net._safety import (
     template_root,
 )
 from irispy_plus.net._scripts import write_scripts
-from irispy_plus.net._table import IRISHCRResponseTable
+from irispy_plus.net._table import IRISHCRResponseTable, read_saved_results
 from irispy_plus.net._walker import walker
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, warn_user
 
-__all__ = ["IRISHCRClient", "check_template", "get_fits"]
+__all__ = ["IRISHCRClient", "check_destination", "check_template", "get_fits", "load_results"]
 
 _KIND_CHOICES = {
     "raster": ("raster",),
@@ -90,11 +91,11 @@ class IRISHCRClient(BaseClient):
     """
 
     @property
-    def info_url(self):
+    def info_url(self) -> str:
         """The HCR search page."""
         return "https://iris.lmsal.com/search/"
 
-    def search(self, *query):
+    def search(self, *query: Attr) -> IRISHCRResponseTable:
         """
         Search the HCR.
 
@@ -125,7 +126,7 @@ class IRISHCRClient(BaseClient):
             the other events are kept.
         """
         queries = walker.create(and_(*query))
-        rows = {}
+        rows: dict[str, dict[str, Any]] = {}
         for hcr_query in queries:
             for event in query_events(hcr_query.params):
                 try:
@@ -148,7 +149,7 @@ class IRISHCRClient(BaseClient):
         ]
         return table
 
-    def search_url(self, url, *query):
+    def search_url(self, url: str, *query: Attr) -> IRISHCRResponseTable:
         """
         Search with a pasted query URL of the IRIS search tool, keeping all its filters.
 
@@ -168,22 +169,22 @@ class IRISHCRClient(BaseClient):
     @convert_row_to_table
     def fetch(
         self,
-        query_results,
+        query_results: QueryResponseTable | QueryResponseRow,
         *,
-        path=None,
-        downloader=None,
-        wait=True,
-        unpack=True,
-        kind=None,
-        prefer_final_files=True,
-        text_files=False,
-        overwrite=None,
-        retries=None,
-        progress=None,
-        max_conn=None,
-        max_splits=None,
-        **kwargs,
-    ):
+        path: str | os.PathLike[str] | None = None,
+        downloader: parfive.Downloader | None = None,
+        wait: bool = True,
+        unpack: bool = True,
+        kind: str | Sequence[str] | None = None,
+        prefer_final_files: bool = True,
+        text_files: bool = False,
+        overwrite: bool | str | None = None,
+        retries: int | None = None,
+        progress: bool | None = None,
+        max_conn: int | None = None,
+        max_splits: int | None = None,
+        **kwargs: Any,
+    ) -> parfive.Results:
         """
         Download, verify and (by default) unpack the files of search results.
 
@@ -297,7 +298,7 @@ class IRISHCRClient(BaseClient):
         return results
 
     @classmethod
-    def _can_handle_query(cls, *query):
+    def _can_handle_query(cls, *query: Attr) -> bool:
         supported = {a.Time, a.Instrument, a.Level, a.Wavelength}
         ours = {getattr(iris_attrs, name) for name in iris_attrs.__all__}
         types = {type(attr) for attr in query}
@@ -315,7 +316,7 @@ class IRISHCRClient(BaseClient):
         return "iris", "irispy_plus.net.attrs"
 
     @classmethod
-    def register_values(cls):
+    def register_values(cls) -> dict[type[Attr], list[tuple[str, str]]]:
         return {
             a.Instrument: [("IRIS", "Interface Region Imaging Spectrograph (HEK Coverage Registry)")],
             a.Level: [("2", "IRIS Level 2: calibrated spectrograph rasters and slit-jaw images")],
@@ -358,7 +359,7 @@ def _template(path):
     return path if "{file}" in path else str(Path(path) / "{file}")
 
 
-def check_template(path):
+def check_template(path: str | os.PathLike[str] | None) -> str:
     """
     The path template of ``path`` (a folder, or a template), checked before any download.
 
@@ -393,6 +394,56 @@ def check_template(path):
         )
         raise IrispyPlusDownloadError(msg)
     return template
+
+
+def check_destination(
+    path: str | os.PathLike[str] | None = None, *, max_conn: int = 5, retries: int | None = None
+) -> Path:
+    """
+    Check, before anything is searched, where `IRISHCRClient.fetch` would write and how.
+
+    The checks ``fetch`` makes of its ``path``, ``max_conn`` and ``retries`` before any
+    download, made up front (the ``irispy-plus fetch`` command makes them before it
+    searches): the path template has known fields only, the counts are whole numbers, and
+    the folder the template starts with can be made and written in.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A folder or a path template, as for `IRISHCRClient.fetch`; sunpy's download
+        folder by default.
+    max_conn : int, optional
+        Parallel downloads, at least 1.
+    retries : int, optional
+        Further attempts after a transient failure, at least 0.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder the files go under (made if it did not exist).
+
+    Raises
+    ------
+    IrispyPlusDownloadError
+        If the template has an unknown or malformed field, a count is not a whole number
+        or too small, or the folder is a file or cannot be made or written in.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from irispy_plus.net import check_destination
+    >>> folder = tempfile.mkdtemp()
+    >>> check_destination(folder + "/{obsid}", max_conn=2).as_posix() == folder
+    True
+    >>> check_destination(folder, retries=-1)
+    Traceback (most recent call last):
+    ...
+    irispy_plus.utils.exceptions.IrispyPlusDownloadError: retries must be a whole number of at least 0, ...
+    """
+    check_count("max_conn", max_conn, 1)
+    if retries is not None:
+        check_count("retries", retries, 0)
+    return check_folder(template_root(check_template(path)))
 
 
 def _target(row, template, unpack):
@@ -454,14 +505,14 @@ def _kind_of(kind, raster_only, sji_only):
 
 def get_fits(
     query_text: str,
-    path: str | os.PathLike | None = None,
+    path: str | os.PathLike[str] | None = None,
     *,
     kind: str | Sequence[str] | None = None,
     unpack: bool | None = None,
     text_files: bool = False,
     raster_only: bool = False,
     sji_only: bool = False,
-    output_dir: str | os.PathLike | None = None,
+    output_dir: str | os.PathLike[str] | None = None,
     decompress: bool | None = None,
     **fetch_kwargs,
 ) -> parfive.Results:
@@ -528,3 +579,28 @@ def get_fits(
         check_count("retries", fetch_kwargs["retries"], 0)
     results = client.search_url(query_text)
     return client.fetch(results, path=path, kind=kind, unpack=unpack, text_files=text_files, **fetch_kwargs)
+
+
+def load_results(filename: str | os.PathLike[str]) -> IRISHCRResponseTable:
+    """
+    Load search results saved by `~irispy_plus.net.save_results`, ready for ``Fido.fetch``.
+
+    Parameters
+    ----------
+    filename : path-like
+        An ``.ecsv`` or ``.asdf`` file.
+
+    Returns
+    -------
+    IRISHCRResponseTable
+        The results, with ``meta["hcr_query"]`` and the HCR client attached.
+
+    Raises
+    ------
+    IrispyPlusFileError
+        If the file cannot be read as saved results.
+    """
+    plain, query = read_saved_results(filename)
+    table = IRISHCRResponseTable(plain, client=IRISHCRClient())
+    table.meta["hcr_query"] = query
+    return table

@@ -4,7 +4,9 @@ Small helpers shared by every part of irispy-plus: errors, warnings and the logg
 
 from irispy_plus.utils.exceptions import (
     IrispyPlusAlignmentError,
+    IrispyPlusCalibrationError,
     IrispyPlusDamagedFileError,
+    IrispyPlusDetectorError,
     IrispyPlusDiagnosticError,
     IrispyPlusDownloadError,
     IrispyPlusError,
@@ -13,6 +15,7 @@ from irispy_plus.utils.exceptions import (
     IrispyPlusIndexError,
     IrispyPlusLimitError,
     IrispyPlusMapError,
+    IrispyPlusObsIDError,
     IrispyPlusSearchError,
     IrispyPlusUsageError,
     IrispyPlusUserWarning,
@@ -23,7 +26,9 @@ from irispy_plus.utils.logger import log
 
 __all__ = [
     "IrispyPlusAlignmentError",
+    "IrispyPlusCalibrationError",
     "IrispyPlusDamagedFileError",
+    "IrispyPlusDetectorError",
     "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
@@ -32,6 +37,7 @@ __all__ = [
     "IrispyPlusIndexError",
     "IrispyPlusLimitError",
     "IrispyPlusMapError",
+    "IrispyPlusObsIDError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",
     "IrispyPlusUserWarning",

@@ -283,7 +283,7 @@ def gunzip_to_memory(path, limits=None, name=None):
     >>> import tempfile
     >>> from pathlib import Path
     >>> from irispy_plus.data import sample
-    >>> from irispy_plus.testing import write_gzip
+    >>> from irispy_plus.testing.files import write_gzip
     >>> from irispy_plus.utils._decompress import gunzip_to_memory
     >>> packed = write_gzip(sample.SJI_1400, Path(tempfile.mkdtemp()) / "sji.fits.gz")
     >>> len(gunzip_to_memory(packed))

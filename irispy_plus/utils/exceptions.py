@@ -9,7 +9,9 @@ import warnings
 
 __all__ = [
     "IrispyPlusAlignmentError",
+    "IrispyPlusCalibrationError",
     "IrispyPlusDamagedFileError",
+    "IrispyPlusDetectorError",
     "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",
@@ -18,6 +20,7 @@ __all__ = [
     "IrispyPlusIndexError",
     "IrispyPlusLimitError",
     "IrispyPlusMapError",
+    "IrispyPlusObsIDError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
@@ -98,6 +101,25 @@ class IrispyPlusDiagnosticError(IrispyPlusError, ValueError):
     """
     A spectral diagnostic (Mg II features, red-blue asymmetry...) cannot be computed
     from the given data or arguments.
+    """
+
+
+class IrispyPlusCalibrationError(IrispyPlusError, ValueError):
+    """
+    A calibration was asked for something the response files or the data cannot give.
+    """
+
+
+class IrispyPlusDetectorError(IrispyPlusError, ValueError):
+    """
+    A detector, slit-jaw band or DN unit is not one of IRIS's (``"FUV"``, ``"NUV"``,
+    ``"SJI_1400"``...).
+    """
+
+
+class IrispyPlusObsIDError(IrispyPlusError, ValueError):
+    """
+    An OBSID is malformed, or the OBS tables shipped with irispy-plus cannot decode it.
     """
 
 

@@ -6,11 +6,12 @@ Looking at IRIS data: quick-look viewers, points of interest, figures and colour
 - `sji_view`, `sji_files`: the fast pyqtgraph movie viewer (the ``qt`` extra).
 - `PointOfInterest`, `show_poi`: what a viewer showed at one point, shown again.
 - `build_figure`, `sji_with_raster`: figures for files.
-- `plot_map`: a 2-D map of a raster or a fit on world axes (what ``map.plot()`` draws).
+- `plot_map`: a 2-D map of a raster or a fit on world axes (what ``map.plot()`` draws);
+  `save_map` draws one into a file.
 - `histo_opt`, `iris_colormap`: contrast and colour maps.
 """
 
-from irispy_plus.visualization._maps import plot_map
+from irispy_plus.visualization._maps import plot_map, save_map
 from irispy_plus.visualization._scaling import ClipLevels, histo_opt
 from irispy_plus.visualization.colormaps import IRIS_COLORMAPS, iris_colormap
 from irispy_plus.visualization.figures import build_figure, sji_with_raster
@@ -32,6 +33,7 @@ __all__ = [
     "iris_colormap",
     "plot_map",
     "quick_look",
+    "save_map",
     "show_poi",
     "sji_files",
     "sji_quick_look",

@@ -33,6 +33,8 @@ class ClipLevels(tuple):
     (1.0, 5.0, 0.5)
     """
 
+    gamma: float
+
     def __new__(cls, low: float, high: float, gamma: float = 1.0):
         new = super().__new__(cls, (low, high))
         new.gamma = gamma
@@ -199,7 +201,7 @@ def histo_opt(
     # Only images that hold fill (-200, or its smear below it) lose the values at or
     # below the threshold: a velocity map in km/s keeps its strong blue shifts.
     if fill_threshold is not None and values.size and values.min() <= _HOLDS_FILL:
-        signal = values[values > fill_threshold]
+        signal = values[values > float(fill_threshold)]
         if signal.size:
             n_fill = values.size - signal.size
             values = signal

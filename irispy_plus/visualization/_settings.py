@@ -7,7 +7,7 @@ import weakref
 
 __all__ = ["apply_start", "settings_for"]
 
-_SETTINGS = {}
+_SETTINGS: dict[object, object] = {}
 
 
 def settings_for(data, factory):

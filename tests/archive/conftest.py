@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from irispy_plus.archive._testing import make_archive, warm_up
+from irispy_plus.testing.archives import make_archive, warm_up
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,9 @@ import pytest
 from irispy_plus import load, read_files
 from irispy_plus.archive import Archive
 from irispy_plus.archive._batch import REPORT_NAME, run_map
-from irispy_plus.archive._testing import SlowJob, make_archive
 from irispy_plus.cli import main
 from irispy_plus.fitting import FitResult, fit_siiv
+from irispy_plus.testing.archives import SlowJob, make_archive
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusError
 
@@ -47,7 +47,7 @@ def test_results_failures_and_rerun(archive_root, client, tmp_path, capsys):
     report = archive.map(SlowJob(0.05, fail=[ids[2]]), client=client, out=out, progress=False)
     assert (report.done, report.skipped, report.failed) == (4, 0, 1)
     assert "ValueError: failing on purpose" in report.failures[ids[2]]
-    assert "_testing.py" in report.failures[ids[2]]  # the traceback of the function
+    assert "archives.py" in report.failures[ids[2]]  # the traceback of the function
     _check_complete(out, [i for i in ids if i != ids[2]])
     saved = json.loads((out / REPORT_NAME).read_text())
     assert saved["summary"] == {"done": 4, "skipped": 0, "failed": 1}
@@ -114,7 +114,7 @@ def test_killing_the_client_and_rerunning_resumes(archive_root, client, tmp_path
     script = textwrap.dedent(
         f"""
         from irispy_plus.archive import Archive
-        from irispy_plus.archive._testing import SlowJob
+        from irispy_plus.testing.archives import SlowJob
         archive = Archive({str(archive_root)!r})
         archive.map(SlowJob(0.4), client={client.scheduler.address!r}, out={str(out)!r})
         """

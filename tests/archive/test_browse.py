@@ -203,7 +203,7 @@ def test_zarr_export_keeps_coordinates_and_provenance(archive, tmp_path):
 
 
 def test_loader_draws_from_every_raster_repeat(tmp_path):
-    from irispy_plus.archive._testing import make_archive
+    from irispy_plus.testing.archives import make_archive
 
     archive = Archive(make_archive(tmp_path / "iris", n_observations=2, repeats=3, sit_and_stare_every=0))
     loader = CropLoader(archive, size=(10, 5), window="Si IV 1403", batch_size=12, n_batches=2, seed=2)

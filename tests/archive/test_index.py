@@ -17,8 +17,8 @@ from astropy.time import Time
 
 from irispy_plus.archive import Archive
 from irispy_plus.archive._catalogue import CATALOGUE_NAME, FILES_NAME
-from irispy_plus.archive._testing import make_archive, rewrite_primary_keywords
 from irispy_plus.data import sample
+from irispy_plus.testing.archives import make_archive, rewrite_primary_keywords
 from irispy_plus.utils.exceptions import IrispyPlusFileError, IrispyPlusUserWarning
 
 

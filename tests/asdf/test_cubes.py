@@ -12,7 +12,6 @@ from astropy.nddata import StdDevUncertainty
 
 from irispy_plus import read_files
 from irispy_plus.asdf import load, save
-from irispy_plus.asdf._testing import assert_same_cube, assert_same_meta, assert_same_time, assert_same_world
 from irispy_plus.cubes import (
     IRISObservation,
     IRISRasterSequence,
@@ -22,6 +21,12 @@ from irispy_plus.cubes import (
     SJICollection,
 )
 from irispy_plus.data import sample
+from irispy_plus.testing.asdf_checks import (
+    assert_same_cube,
+    assert_same_meta,
+    assert_same_time,
+    assert_same_world,
+)
 from irispy_plus.units import DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV
 from irispy_plus.utils.exceptions import IrispyPlusError
 
@@ -205,8 +210,8 @@ def test_sji_collection_round_trip(tmp_path):
 
 def test_only_poi_saves_the_points_of_a_viewer(tmp_path, sji):
     # iris_lmsalpy's form: the points marked in the viewer, not the cube.
+    from irispy_plus.testing.viewer_events import press
     from irispy_plus.visualization import PointOfInterest, sji_quick_look
-    from irispy_plus.visualization._testing import press
 
     viewer = sji_quick_look(sji)
     press(viewer, "a")
@@ -222,8 +227,8 @@ def test_only_poi_saves_the_points_of_a_viewer(tmp_path, sji):
 
 
 def test_only_poi_saves_the_points_attached_to_a_cube(tmp_path, si_iv, sji):
+    from irispy_plus.testing.viewer_events import press
     from irispy_plus.visualization import sji_quick_look
-    from irispy_plus.visualization._testing import press
 
     viewer = sji_quick_look(sji)
     press(viewer, "a")

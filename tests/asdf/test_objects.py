@@ -13,9 +13,9 @@ from astropy.time import Time
 
 from irispy_plus import read_files
 from irispy_plus.asdf import load, load_vars, save, save_vars
-from irispy_plus.asdf._testing import assert_same_time, assert_same_world
 from irispy_plus.data import sample
 from irispy_plus.fitting import FitResult, fit_siiv
+from irispy_plus.testing.asdf_checks import assert_same_time, assert_same_world
 from irispy_plus.units import DN_FUV, DN_SJI_NUV
 from irispy_plus.visualization import PointOfInterest
 
@@ -119,7 +119,7 @@ def test_search_results_round_trip(tmp_path):
     from sunpy.net.vso import VSOClient
 
     from irispy_plus.net import conf
-    from irispy_plus.net._testing import HCRTestServer
+    from irispy_plus.testing.hcr_server import HCRTestServer
 
     events = json.loads(EVENTS.read_text())["Events"]
     registry = Fido.registry[VSOClient]

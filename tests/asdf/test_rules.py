@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from irispy_plus.asdf import load, load_vars, save, save_vars
-from irispy_plus.asdf._testing import Exploding, Stalling, failing_extension
+from irispy_plus.testing.asdf_checks import Exploding, Stalling, failing_extension
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
 
 RASTER_STEM = "iris_l2_20210905_001833_3620258102_raster_t000_r00000"
@@ -151,7 +151,7 @@ def test_killed_writer_leaves_old_file(tmp_path):
         f"""
         import numpy as np
         from irispy_plus.asdf import save_vars
-        from irispy_plus.asdf._testing import Stalling, failing_extension
+        from irispy_plus.testing.asdf_checks import Stalling, failing_extension
         with failing_extension():
             save_vars({str(path)!r}, big=np.ones(10**6), slow=Stalling(60), force=True, verbose=False)
         """

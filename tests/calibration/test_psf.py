@@ -146,7 +146,7 @@ def test_bad_arguments(siiv, sns_sji):
 
 
 def test_summed_cube_uses_the_binned_psf():
-    from irispy_plus.calibration._testing import synthetic_raster
+    from irispy_plus.testing.spectra import synthetic_raster
     from irispy_plus.utils import IrispyPlusUserWarning
 
     rng = np.random.default_rng(5)

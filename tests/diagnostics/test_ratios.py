@@ -6,7 +6,6 @@ from astropy.table import QTable
 from astropy.wcs import WCS
 from ndcube import NDCube
 
-from irispy_plus.calibration._testing import synthetic_raster
 from irispy_plus.cubes import RasterCollection
 from irispy_plus.diagnostics import (
     RATIO_FLAGS,
@@ -18,6 +17,7 @@ from irispy_plus.diagnostics import (
     ratio_map,
 )
 from irispy_plus.diagnostics._ratios import _integral_weights
+from irispy_plus.testing.spectra import synthetic_raster
 from irispy_plus.utils import IrispyPlusAlignmentError, IrispyPlusError
 
 FUV_STEP = 0.02596

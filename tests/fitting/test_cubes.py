@@ -10,7 +10,7 @@ from irispy_plus import read_files
 from irispy_plus.data import sample
 from irispy_plus.fitting import FitResult, fit_lines, fit_mgii, fit_siiv, moments
 from irispy_plus.fitting import _fit as fitting_module
-from irispy_plus.fitting._testing import FUV_STEP, synthetic_spectra
+from irispy_plus.testing.spectra import FUV_STEP, synthetic_spectra
 
 
 @pytest.fixture(scope="module")

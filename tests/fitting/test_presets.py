@@ -16,7 +16,7 @@ from irispy_plus.fitting import (
     fit_mgii,
     fit_siiv,
 )
-from irispy_plus.fitting._testing import FUV_STEP, NUV_STEP, synthetic_spectra
+from irispy_plus.testing.spectra import FUV_STEP, NUV_STEP, synthetic_spectra
 
 X_SI = 1392.0 + FUV_STEP * np.arange(500)  # covers both Si IV lines
 

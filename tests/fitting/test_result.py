@@ -6,8 +6,8 @@ import pytest
 from ndcube import NDCube
 
 from irispy_plus.fitting import FitFlag, FitResult, IrispyPlusFitError, fit_lines, fit_siiv, moments
-from irispy_plus.fitting._testing import FUV_STEP, synthetic_spectra
 from irispy_plus.physics import FWHM_PER_SIGMA, nonthermal_velocity
+from irispy_plus.testing.spectra import FUV_STEP, synthetic_spectra
 
 REST = 1402.77
 C = 299792.458

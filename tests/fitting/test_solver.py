@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy.optimize import OptimizeWarning, curve_fit
 
 from irispy_plus.fitting import FitFlag, IrispyPlusFitError, LineModel, fit_lines
-from irispy_plus.fitting._testing import FUV_STEP, NUV_STEP, synthetic_spectra
+from irispy_plus.testing.spectra import FUV_STEP, NUV_STEP, synthetic_spectra
 
 REST = 1402.77
 X_FUV = REST + FUV_STEP * np.arange(-25, 26)

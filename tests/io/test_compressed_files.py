@@ -23,7 +23,7 @@ from irispy_plus import read_files
 from irispy_plus.cli import main
 from irispy_plus.data import sample
 from irispy_plus.io._sources import open_sources
-from irispy_plus.testing import write_gzip, write_raster_tar
+from irispy_plus.testing.files import write_gzip, write_raster_tar
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import (
     IrispyPlusDamagedFileError,

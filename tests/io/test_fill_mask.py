@@ -9,7 +9,7 @@ from astropy.io import fits
 
 from irispy_plus import read_files
 from irispy_plus.data import sample
-from irispy_plus.testing import write_int16_copy
+from irispy_plus.testing.files import write_int16_copy
 from irispy_plus.utils.config import conf
 
 

@@ -21,7 +21,7 @@ from irispy_plus.cubes import (
 )
 from irispy_plus.data import sample
 from irispy_plus.io import Level2File, file_summary
-from irispy_plus.testing import write_gzip, write_int16_copy, write_raster_tar
+from irispy_plus.testing.files import write_gzip, write_int16_copy, write_raster_tar
 from irispy_plus.units import DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError

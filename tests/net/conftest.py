@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from irispy_plus.net import conf
-from irispy_plus.net._testing import HCRTestServer
+from irispy_plus.testing.hcr_server import HCRTestServer
 
 EXAMPLE = Path(__file__).parent.parent / "data" / "search-events3_example.json"
 

@@ -5,7 +5,7 @@ The ``irispy-plus search`` and ``irispy-plus fetch`` commands against the loopba
 import pytest
 
 from irispy_plus.cli import main
-from irispy_plus.net._testing import files_under
+from irispy_plus.testing.files import files_under
 
 SNS_ID = "20210905_001833_3620258102"
 
@@ -186,7 +186,7 @@ def test_fetch_reports_each_failure_once(hcr, capsys, tmp_path):
 
 
 def test_fetch_dir_template_cannot_climb_out(hcr, capsys, tmp_path):
-    from irispy_plus.net._testing import make_event, rewrite_urls
+    from irispy_plus.testing.hcr_events import make_event, rewrite_urls
 
     bad = make_event(
         "20200101_001000_3600000002", "2020-01-01T00:40:00", bands=("1400",), description="../../x"

@@ -14,8 +14,8 @@ from sunpy.net import attrs as a
 
 from irispy_plus.data import sample
 from irispy_plus.net import IRISHCRClient, conf
-from irispy_plus.net._testing import files_under, tar_gz
 from irispy_plus.net._unpack import gunzip_fits, untar_fits
+from irispy_plus.testing.files import files_under, tar_gz
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError
 
 SNS_TIME = a.Time("2021-09-05 01:00", "2021-09-05 02:00")

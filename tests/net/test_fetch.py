@@ -14,7 +14,7 @@ from sunpy.net import attrs as a
 import irispy_plus
 from irispy_plus.data import sample
 from irispy_plus.net import IRISHCRClient, get_fits
-from irispy_plus.net._testing import files_under
+from irispy_plus.testing.files import files_under
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError
 
 SNS_TIME = a.Time("2021-09-05 01:00", "2021-09-05 02:00")

@@ -12,9 +12,10 @@ from sunpy.net import attrs as a
 
 from irispy_plus.data import sample
 from irispy_plus.net import IRISHCRClient
-from irispy_plus.net._hcr_api import http_get
+from irispy_plus.net._http import http_get
 from irispy_plus.net._safety import check_url, safe_component
-from irispy_plus.net._testing import files_under, make_event, rewrite_urls
+from irispy_plus.testing.files import files_under
+from irispy_plus.testing.hcr_events import make_event, rewrite_urls
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusUserWarning
 
 GOOD_ID = "20200101_000000_3600000001"

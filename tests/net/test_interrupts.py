@@ -10,7 +10,8 @@ import sys
 import textwrap
 import time
 
-from irispy_plus.net._testing import HCRTestServer, files_under
+from irispy_plus.testing.files import files_under
+from irispy_plus.testing.hcr_server import HCRTestServer
 
 SNS_ID = "20210905_001833_3620258102"
 PATIENCE = 60  # seconds; a guard against a hang, never reached when things work

@@ -11,7 +11,8 @@ import pytest
 from sunpy.net import attrs as a
 
 from irispy_plus.net import IRISHCRClient, conf
-from irispy_plus.net._testing import files_under, make_event, rewrite_urls
+from irispy_plus.testing.files import files_under
+from irispy_plus.testing.hcr_events import make_event, rewrite_urls
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, IrispyPlusUserWarning
 
 SNS_TIME = a.Time("2021-09-05 01:00", "2021-09-05 02:00")

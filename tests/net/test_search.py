@@ -11,7 +11,7 @@ from sunpy.net import attrs as a
 
 import irispy_plus  # noqa: F401 - registers the client
 from irispy_plus.net import IRISHCRClient, IRISHCRResponseTable, load_results
-from irispy_plus.net._testing import make_event, make_events
+from irispy_plus.testing.hcr_events import make_event, make_events
 from irispy_plus.utils.exceptions import IrispyPlusFileError, IrispyPlusSearchError
 
 ALL_TIME = a.Time("2014-01-01", "2022-01-01")

@@ -16,8 +16,8 @@ import zlib
 import pytest
 
 from irispy_plus.data import sample
-from irispy_plus.net._testing import files_under
 from irispy_plus.net._unpack import check_gzip, gunzip_fits, untar_fits
+from irispy_plus.testing.files import files_under
 from irispy_plus.utils._decompress import Limits
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusLimitError

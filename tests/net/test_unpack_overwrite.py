@@ -10,7 +10,7 @@ import pytest
 
 from irispy_plus.data import sample
 from irispy_plus.net._unpack import untar_fits
-from irispy_plus.testing import write_raster_tar
+from irispy_plus.testing.files import write_raster_tar
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError
 
 

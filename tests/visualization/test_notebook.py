@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from irispy_plus import read_files
 from irispy_plus.data import sample
 from irispy_plus.visualization import quick_look, sji_quick_look
-from irispy_plus.visualization._testing import pointer, press
+from irispy_plus.testing.viewer_events import pointer, press
 
 viewer = quick_look(read_files(sample.SNS_RASTER))
 assert type(viewer.figure.canvas).__module__ == "ipympl.backend_nbagg", type(viewer.figure.canvas)

@@ -115,7 +115,7 @@ def test_clip_levels_type(movie):
 
 def test_int16_frames_go_through_the_byte_table(tmp_path):
     from irispy_plus import read_files
-    from irispy_plus.testing import write_int16_copy
+    from irispy_plus.testing.files import write_int16_copy
 
     cube = read_files(write_int16_copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name))
     viewer = sji_view(cube)

@@ -5,10 +5,10 @@ The raster viewer on the bundled sample: real Agg figures, real key and mouse ev
 import numpy as np
 import pytest
 
+from irispy_plus.testing.viewer_events import pointer, press
 from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.visualization import RasterQuickLookSettings, quick_look
 from irispy_plus.visualization import _raster_data as raster_data
-from irispy_plus.visualization._testing import pointer, press
 
 
 def _cube_values(cube, key):

@@ -5,8 +5,8 @@ The slit-jaw viewer on the bundled sample: time bar, keys, slit line, points of 
 import numpy as np
 import pytest
 
+from irispy_plus.testing.viewer_events import pointer, press
 from irispy_plus.visualization import SJIQuickLookSettings, histo_opt, sji_quick_look
-from irispy_plus.visualization._testing import pointer, press
 
 
 @pytest.fixture

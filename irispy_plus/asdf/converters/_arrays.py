@@ -23,7 +23,9 @@ __all__ = ["SPILL_BYTES", "SPILL_DIR", "lazy", "to_numpy"]
 
 #: Set by `save` and `save_vars`: where large lazy arrays are computed to (the output's
 #: folder; the system's temporary folder if not set).
-SPILL_DIR = contextvars.ContextVar("irispy_plus_asdf_spill_dir", default=None)
+SPILL_DIR: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "irispy_plus_asdf_spill_dir", default=None
+)
 
 #: Lazy arrays larger than this (bytes) are computed into a temporary file, not memory.
 SPILL_BYTES = 256 * 2**20

@@ -37,7 +37,7 @@ class IRISRasterSequenceConverter(Converter):
 class _CollectionConverter(Converter):
     def to_yaml_tree(self, collection, tag, ctx):
         keys = list(collection.keys())
-        node = {"keys": keys, "values": [collection[key] for key in keys]}
+        node: dict = {"keys": keys, "values": [collection[key] for key in keys]}
         aligned = collection._aligned_axes
         node["aligned_axes"] = None if aligned is None else [[int(i) for i in aligned[key]] for key in keys]
         if collection.meta is not None:

@@ -24,7 +24,7 @@ class PointOfInterestConverter(Converter):
     types = ("irispy_plus.visualization.poi.PointOfInterest",)
 
     def to_yaml_tree(self, poi, tag, ctx):
-        node = {}
+        node: dict = {}
         for field in dataclasses.fields(poi):
             value = getattr(poi, field.name)
             if field.name in _IMAGES:

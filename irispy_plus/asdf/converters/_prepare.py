@@ -22,7 +22,9 @@ from irispy_plus.asdf.converters._units import IRISQuantity, IRISUnit, has_iris_
 __all__ = ["precise_time", "precise_time_coordinate", "prepare", "shared_equal", "sharing"]
 
 #: id -> (object, prepared object) of the tables and times prepared in this save.
-_PREPARED = contextvars.ContextVar("irispy_plus_asdf_prepared", default=None)
+_PREPARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "irispy_plus_asdf_prepared", default=None
+)
 
 
 @contextlib.contextmanager

@@ -1,5 +1,7 @@
 """
-Helpers shared by the tests and benchmarks of irispy-plus: files made from the sample.
+Files for tests and benchmarks, made from the bundled sample: the int16 form the archive
+stores, ``.fits.gz`` and ``raster.tar.gz`` copies, full-size synthetic rasters and
+slit-jaw series, in-memory ``.tar.gz`` archives, and the list of files under a folder.
 """
 
 import gzip
@@ -12,6 +14,8 @@ import numpy as np
 from astropy.io import fits
 
 __all__ = [
+    "files_under",
+    "tar_gz",
     "write_full_size_raster",
     "write_full_size_sji",
     "write_gzip",
@@ -206,3 +210,63 @@ def write_full_size_sji(destination, n_frames=80, ny=779, nx=1400, seed=0):
         _write_hdu(file, aux_header, [_interpolated_rows(aux, n_frames).astype(">f8").tobytes()])
         _write_hdu(file, names_header, [row * n_frames])
     return Path(destination)
+
+
+def files_under(folder):
+    """
+    Every file below ``folder``, as sorted relative POSIX paths (hidden ones included).
+
+    Parameters
+    ----------
+    folder : path-like
+        The folder.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.testing.files import files_under
+    >>> files_under(sample.SAMPLE_DIR / "sji")[:1]
+    ['iris_l2_20230408_110821_3880012095_SJI_1400_t000.fits']
+    """
+    folder = Path(folder)
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def tar_gz(members):
+    """
+    Build a ``.tar.gz`` in memory.
+
+    Parameters
+    ----------
+    members : iterable of tarfile.TarInfo or (name, bytes)
+        Members; a ``TarInfo`` is added as is (links, devices...), a pair as a regular file.
+
+    Returns
+    -------
+    bytes
+
+    Examples
+    --------
+    >>> import io, tarfile
+    >>> from irispy_plus.testing.files import tar_gz
+    >>> tarfile.open(fileobj=io.BytesIO(tar_gz([("a.fits", b"x")]))).getnames()
+    ['a.fits']
+    """
+    buffer = io.BytesIO()
+    with (
+        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as packed,
+        tarfile.open(fileobj=packed, mode="w") as archive,
+    ):
+        for member in members:
+            if isinstance(member, tarfile.TarInfo):
+                archive.addfile(member)
+                continue
+            name, data = member
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()

@@ -9,40 +9,27 @@ rate per connection. Faults can be set per file path or for searches.
 
 Examples
 --------
->>> from irispy_plus.net._testing import HCRTestServer, make_event
+>>> from irispy_plus.testing.hcr_events import make_event
+>>> from irispy_plus.testing.hcr_server import HCRTestServer
 >>> with HCRTestServer([make_event("20210905_001833_3620258102", "2021-09-05T05:07:36")]) as server:
 ...     server.hcr_url.startswith("http://127.0.0.1:")
 True
 """
 
-import copy
-import datetime as dt
 import gzip
 import http.server
-import io
 import json
-import pathlib
 import re
-import tarfile
 import threading
 import time
 import urllib.parse
 
 from irispy_plus.data import sample
+from irispy_plus.testing.files import tar_gz
+from irispy_plus.testing.hcr_events import event_matches, rewrite_urls
 
-__all__ = [
-    "DOWNLOAD_FAULTS",
-    "SEARCH_FAULTS",
-    "HCRTestServer",
-    "files_under",
-    "make_event",
-    "make_events",
-    "raster_tar_gz",
-    "rewrite_urls",
-    "tar_gz",
-]
+__all__ = ["DOWNLOAD_FAULTS", "SEARCH_FAULTS", "HCRTestServer", "raster_tar_gz"]
 
-REAL_HOST = "https://www.lmsal.com"
 SEARCH_FAULTS = ("html", "malformed", "500", "stall", "trickle", "huge", "incomplete")
 DOWNLOAD_FAULTS = (
     "404",
@@ -59,205 +46,6 @@ _CAP = 400
 _CHUNK = 64 * 1024
 
 
-def _hcr_time(text):
-    return dt.datetime.fromisoformat(str(text).replace(" ", "T").rstrip("Z"))
-
-
-def make_event(
-    observation,
-    stop,
-    *,
-    description="Medium sit-and-stare 0.3x60 1s  C II   Si IV   Mg II h/k",
-    target="AR",
-    xcen=100.0,
-    ycen=-200.0,
-    steps=1,
-    step_size=0.0,
-    cadence=9.3,
-    exposure=8.0,
-    bands=("1330", "1400", "2796", "2832"),
-    final=True,
-    host=REAL_HOST,
-):
-    """
-    Build one HCR event in the shape of a real ``search-events3`` answer.
-
-    Parameters
-    ----------
-    observation : str
-        ``YYYYMMDD_HHMMSS_OBSID``; gives the start time and OBSID.
-    stop : str
-        The end time, ISO format.
-    description, target : str, optional
-        The ``goal`` and ``target`` fields.
-    xcen, ycen : float, optional
-        Pointing in arcsec.
-    steps, step_size, cadence, exposure : float, optional
-        Raster group values.
-    bands : sequence of str, optional
-        Slit-jaw bands with a file.
-    final : bool, optional
-        Final (``level2_compressed``) or near-real-time URLs.
-    host : str, optional
-        Scheme and host of the file URLs.
-
-    Returns
-    -------
-    dict
-    """
-    day, clock, obsid = observation.split("_")
-    start = dt.datetime.strptime(day + clock, "%Y%m%d%H%M%S")
-    tree = "level2_compressed" if final else "level2_nrt_compressed"
-    folder = f"{host}/solarsoft/irisa/data/{tree}/{day[:4]}/{day[4:6]}/{day[6:]}/{observation}"
-    base = f"{folder}/iris_l2_{observation}"
-    groups = [
-        {
-            "group_name": "Raster",
-            "comp_data_url": f"{base}_raster.tar.gz",
-            "raster_stepsize": step_size,
-            "raster_numsteps": steps,
-            "numrasters": 3,
-            "cadence_avg_asrun": cadence,
-            "min_exptime": exposure,
-            "max_exptime": exposure,
-            "mean_exptime": exposure,
-        }
-    ]
-    groups += [
-        {
-            "group_name": f"SJI {band}",
-            "comp_data_url": f"{base}_SJI_{band}_t000.fits.gz",
-            "num_images": None,
-            "cadence_avg_asplanned": None,
-        }
-        for band in bands
-    ]
-    return {
-        "eventId": f"ivo://sot.lmsal.com/VOEvent#VOEvent_IRIS_{observation}_{start:%Y-%m-%dT%H:%M:%S}.xml",
-        "eventKey": int(obsid) % 10_000_000 + int(start.timestamp()) % 1000,
-        "instrument": "IRIS",
-        "startTime": f"{start:%Y-%m-%dT%H:%M:%S}.000",
-        "stopTime": stop,
-        "xCen": xcen,
-        "yCen": str(ycen),
-        "xFov": 60.0,
-        "yFov": 65.0,
-        "raster_fovx": 0.33,
-        "raster_fovy": 60.0,
-        "sji_fovx": 60.0,
-        "sji_fovy": 65.0,
-        "roll_angle": 0.0,
-        "goal": description,
-        "target": target,
-        "sciObjectives": "",
-        "spectral_window_names": "[C II 1336,O I 1356,Si IV 1394,Si IV 1403,2832,2814,Mg II k 2796]",
-        "umodes": groups[0]["comp_data_url"],
-        "iris_repeats": 3,
-        "duration_hours": None,
-        "groups": groups,
-        "iris_obsid": obsid,
-    }
-
-
-def make_events(count, first_start="2020-01-01T00:00:00", spacing_minutes=10, duration_minutes=5, **kwargs):
-    """
-    Build ``count`` events starting every ``spacing_minutes``, with distinct OBSIDs.
-
-    Parameters
-    ----------
-    count : int
-        How many.
-    first_start : str, optional
-        The first start time.
-    spacing_minutes, duration_minutes : float, optional
-        Time between starts, and length of each observation.
-    **kwargs
-        Passed to `make_event`.
-
-    Returns
-    -------
-    list of dict
-    """
-    first = _hcr_time(first_start)
-    events = []
-    for number in range(count):
-        start = first + dt.timedelta(minutes=spacing_minutes * number)
-        stop = start + dt.timedelta(minutes=duration_minutes)
-        observation = f"{start:%Y%m%d_%H%M%S}_{3600000000 + number}"
-        events.append(make_event(observation, f"{stop:%Y-%m-%dT%H:%M:%S}", **kwargs))
-    return events
-
-
-def rewrite_urls(events, base):
-    """
-    Copy events with their file URLs moved from the real archive to ``base``.
-
-    Parameters
-    ----------
-    events : list of dict
-        HCR events.
-    base : str
-        New scheme and host, e.g. ``http://127.0.0.1:8000``.
-
-    Returns
-    -------
-    list of dict
-    """
-    events = copy.deepcopy(list(events))
-    for event in events:
-        for group in event.get("groups") or []:
-            if isinstance(group.get("comp_data_url"), str):
-                group["comp_data_url"] = group["comp_data_url"].replace(REAL_HOST, base)
-        if event.get("umodes"):
-            event["umodes"] = event["umodes"].replace(REAL_HOST, base)
-    return events
-
-
-def files_under(folder):
-    """
-    Every file below ``folder``, as sorted relative POSIX paths (hidden ones included).
-
-    Parameters
-    ----------
-    folder : path-like
-
-    Returns
-    -------
-    list of str
-    """
-    folder = pathlib.Path(folder)
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-
-
-def tar_gz(members):
-    """
-    Build a ``.tar.gz`` in memory.
-
-    Parameters
-    ----------
-    members : iterable of tarfile.TarInfo or (name, bytes)
-        Members; a ``TarInfo`` is added as is (links, devices...), a pair as a regular file.
-
-    Returns
-    -------
-    bytes
-    """
-    buffer = io.BytesIO()
-    with (
-        gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=1, mtime=0) as packed,
-        tarfile.open(fileobj=packed, mode="w") as archive,
-    ):
-        for member in members:
-            if isinstance(member, tarfile.TarInfo):
-                archive.addfile(member)
-                continue
-            name, data = member
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
 def raster_tar_gz(observation):
     """
     A ``raster.tar.gz`` for an observation, made of the sample raster files.
@@ -271,6 +59,14 @@ def raster_tar_gz(observation):
     Returns
     -------
     bytes
+
+    Examples
+    --------
+    >>> import io, tarfile
+    >>> from irispy_plus.testing.hcr_server import raster_tar_gz
+    >>> packed = raster_tar_gz("20210905_001833_3620258102")
+    >>> tarfile.open(fileobj=io.BytesIO(packed)).getnames()
+    ['iris_l2_20210905_001833_3620258102_raster_t000_r00000.fits']
     """
     files = (sample.SNS_RASTER,) if observation.endswith("3620258102") else sample.RASTER_SERIES
     return tar_gz(
@@ -285,66 +81,6 @@ def _sji_sample(observation, band):
     return sample.SJI_2832 if band in ("2796", "2832") else sample.SJI_1400
 
 
-def _event_value(event, column):
-    raster = next((g for g in event.get("groups") or [] if g.get("group_name") == "Raster"), {})
-    sources = {
-        "xCen": event.get("xCen"),
-        "yCen": event.get("yCen"),
-        "sjiFOVX": event.get("sji_fovx"),
-        "sjiFOVY": event.get("sji_fovy"),
-        "numRasterSteps": raster.get("raster_numsteps"),
-        "rasterStepsize": raster.get("raster_stepsize"),
-        "cadMeanAsrun": raster.get("cadence_avg_asrun"),
-        "expMax": raster.get("max_exptime"),
-    }
-    value = sources.get(column)
-    return None if value is None else float(value)
-
-
-def _has_final(event):
-    return any("level2_compressed" in str(g.get("comp_data_url")) for g in event.get("groups") or [])
-
-
-def _overlaps(event, start, stop):
-    """Whether the event overlaps the range; a damaged event (no or bad times) is served."""
-    try:
-        return _hcr_time(event["startTime"]) <= stop and _hcr_time(event["stopTime"]) >= start
-    except (KeyError, TypeError, ValueError):
-        return True
-
-
-def _matches(event, params):  # noqa: PLR0911 - one test per HCR filter
-    start, stop = _hcr_time(params["startTime"]), _hcr_time(params["stopTime"])
-    if not _overlaps(event, start, stop):
-        return False
-    if "obsId" in params and str(event.get("iris_obsid")) not in params["obsId"].split(","):
-        return False
-    if params.get("obsDesc") and params["obsDesc"].lower() not in str(event.get("goal", "")).lower():
-        return False
-    if params.get("target") and params["target"].upper() != str(event.get("target", "")).upper():
-        return False
-    if params.get("noaanum") and str(event.get("noaanum")) != params["noaanum"]:
-        return False
-    windows = str(event.get("spectral_window_names", "")).strip("[]").split(",")
-    if params.get("specWindows") and not set(params["specWindows"].split(",")) <= set(windows):
-        return False
-    if params.get("hasData") and (params["hasData"] == "true") != _has_final(event):
-        return False
-    if params.get("hideMostLimbScans") == "true" and "limb" in str(event.get("goal", "")).lower():
-        return False
-    for key, wanted in params.items():
-        match = re.fullmatch(r"(min|max)(\w+)", key)
-        if match and match.group(2) not in ("Time",):
-            value = _event_value(event, match.group(2))
-            if value is None:
-                continue
-            if (match.group(1) == "min" and value < float(wanted)) or (
-                match.group(1) == "max" and value > float(wanted)
-            ):
-                return False
-    return True
-
-
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "HCRTestServer/1.0"
@@ -353,8 +89,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     @property
-    def owner(self):
-        return self.server.owner
+    def owner(self) -> "HCRTestServer":
+        return self.server.owner  # type: ignore[attr-defined]
 
     def do_HEAD(self):
         self._serve(head=True)
@@ -453,7 +189,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(400, b"<html><body>unknown cmd</body></html>", head=head)
             return
         found = sorted(
-            (e for e in self.owner.events if _matches(e, params)), key=lambda e: str(e.get("startTime"))
+            (e for e in self.owner.events if event_matches(e, params)), key=lambda e: str(e.get("startTime"))
         )
         if params.get("outputformat") == "count":
             self._send(200, str(len(found)).encode(), "text/plain", head=head)
@@ -534,6 +270,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    owner: "HCRTestServer"
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 64
@@ -581,20 +318,20 @@ class HCRTestServer:
         self.hcr_url = f"{self.url}/hek/hcr"
         self.events = rewrite_urls(events, self.url)
         self.rate = rate
-        self.files = {}
-        self.faults = {}
-        self.search_fault = None
+        self.files: dict[str, bytes] = {}
+        self.faults: dict[str, str] = {}
+        self.search_fault: str | None = None
         self.stall_seconds = 30.0
         self.trickle_interval = 0.5
         self.huge_size = 1 << 30
         self.huge_sent = 0
-        self.requests = []
-        self.search_params = []
-        self.failed_once = set()
+        self.requests: list[tuple[str, str]] = []
+        self.search_params: list[dict[str, str]] = []
+        self.failed_once: set[str] = set()
         self.stopping = threading.Event()
-        self._cache = {}
+        self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
-        self._thread = None
+        self._thread: threading.Thread | None = None
 
     def start(self):
         """Start serving in a background thread; returns self."""
@@ -607,7 +344,8 @@ class HCRTestServer:
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
-        self._thread.join(5)
+        if self._thread is not None:
+            self._thread.join(5)
 
     def __enter__(self):
         return self.start()

@@ -1,5 +1,6 @@
 """
-The layout of an IRIS Level 2 FITS file, read without touching the data.
+`Level2File`: one IRIS Level 2 FITS file, its headers and layout read without touching
+the data.
 
 A spectrograph ("raster") file holds an empty primary HDU with the observation header,
 one image extension per spectral window, then the auxiliary array (one row per exposure)
@@ -20,6 +21,7 @@ from astropy.io import fits
 from astropy.table import Table
 from astropy.utils.exceptions import AstropyUserWarning
 
+from irispy_plus.io._describe import describe_layout
 from irispy_plus.io._keywords import Keywords
 from irispy_plus.utils._files import BufferFile, require_regular_file
 from irispy_plus.utils.exceptions import (
@@ -133,8 +135,8 @@ class Level2File:
 
     def __init__(self, source, name=None):
         if isinstance(source, bytes | bytearray | memoryview):
-            self.path = None
-            self._buffer = memoryview(source).toreadonly().cast("B")
+            self.path: Path | None = None
+            self._buffer: memoryview | None = memoryview(source).toreadonly().cast("B")
             self.name = name or "<in-memory file>"
             hdulist = _open_hdulist(BufferFile(self._buffer), self.name)
             size = len(self._buffer)
@@ -402,7 +404,7 @@ class Level2File:
             raw = np.frombuffer(self._buffer, dtype=dtype, count=count, offset=self._offsets[index])
             raw = raw.reshape(shape)
         else:
-            raw = np.memmap(self.path, dtype=dtype, mode="r", offset=self._offsets[index], shape=shape)
+            raw = np.memmap(self._file_path, dtype=dtype, mode="r", offset=self._offsets[index], shape=shape)
         if keep:
             # One map per HDU, shared by the data and the mask, so pages are mapped once.
             self._raw_arrays[index] = raw
@@ -482,15 +484,21 @@ class Level2File:
                 ]
         return Table(fields)
 
+    @property
+    def _file_path(self) -> Path:
+        """The path of a file on disk (not one read into memory)."""
+        if self.path is None:
+            msg = f"{self.name} was read into memory; it has no path to read from."
+            raise IrispyPlusFileError(msg)
+        return self.path
+
     def _read_bytes(self, index, count):
         offset = self._offsets[index]
         if self._buffer is not None:
             return bytes(self._buffer[offset : offset + count])
-        with open(self.path, "rb") as file:
+        with open(self._file_path, "rb") as file:
             file.seek(offset)
             return file.read(count)
 
     def __repr__(self):
-        from irispy_plus.io.summary import describe_layout
-
         return describe_layout(self)

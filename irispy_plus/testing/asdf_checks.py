@@ -7,7 +7,7 @@ Examples
 --------
 >>> import io
 >>> import asdf
->>> from irispy_plus.asdf._testing import Exploding, failing_extension
+>>> from irispy_plus.testing.asdf_checks import Exploding, failing_extension
 >>> with failing_extension():
 ...     asdf.AsdfFile({"x": Exploding()}).write_to(io.BytesIO())
 Traceback (most recent call last):

@@ -108,7 +108,7 @@ def make_archive(
     pathlib.Path
         ``root``.
     """
-    from irispy_plus.testing import write_gzip, write_raster_tar
+    from irispy_plus.testing.files import write_gzip, write_raster_tar
 
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
