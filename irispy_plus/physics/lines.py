@@ -14,7 +14,7 @@ import astropy.units as u
 import numpy as np
 from astropy.table import QTable
 
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusLineError
 
 __all__ = [
     "IrispyPlusLineError",
@@ -45,15 +45,6 @@ _WINDOWS = {
     "2826": ("NUV", 2824.7, 2828.6),
     "2832": ("NUV", 2831.2, 2834.3),
 }
-
-
-class IrispyPlusLineError(IrispyPlusError, KeyError):
-    """
-    A line, ion or spectral window asked for is not in the IRIS line list.
-    """
-
-    def __str__(self):
-        return str(self.args[0]) if self.args else ""
 
 
 @cache

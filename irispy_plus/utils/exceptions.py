@@ -14,13 +14,16 @@ __all__ = [
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusFitError",
     "IrispyPlusHeaderError",
     "IrispyPlusIndexError",
     "IrispyPlusLimitError",
+    "IrispyPlusLineError",
     "IrispyPlusMapError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
+    "IrispyPlusVelocityError",
     "IrispyPlusWarning",
     "warn_user",
 ]
@@ -98,6 +101,27 @@ class IrispyPlusDiagnosticError(IrispyPlusError, ValueError):
     """
     A spectral diagnostic (Mg II features, red-blue asymmetry...) cannot be computed
     from the given data or arguments.
+    """
+
+
+class IrispyPlusFitError(IrispyPlusError, ValueError):
+    """
+    A fit was asked for with inconsistent or invalid arguments.
+    """
+
+
+class IrispyPlusLineError(IrispyPlusError, KeyError):
+    """
+    A line, ion or spectral window asked for is not in the IRIS line list.
+    """
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+class IrispyPlusVelocityError(IrispyPlusError, ValueError):
+    """
+    Per-exposure velocities do not match the exposures of the data.
     """
 
 
