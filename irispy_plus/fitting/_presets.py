@@ -17,6 +17,7 @@ import numpy as np
 from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
 from irispy_plus.fitting._models import IrispyPlusFitError
 from irispy_plus.fitting._moments import moment_arrays
+from irispy_plus.physics.lines import find_lines, rest_wavelength
 
 __all__ = [
     "MGII_H",
@@ -30,12 +31,23 @@ __all__ = [
     "fit_siiv",
 ]
 
-#: Rest wavelengths used by the presets (Å, vacuum), as in the tutorial.
-SIIV_1394 = 1393.76
-SIIV_1403 = 1402.77
-MGII_K = 2796.35
-MGII_H = 2803.53
-MGII_TRIPLET = 2798.79  # the blend of 2798.754 and 2798.823
+
+
+def _rest(ion, near):
+    """The rest wavelength (Å) of the line of ``ion`` nearest ``near`` in the line list."""
+    return float(rest_wavelength(ion, near=near).to_value(u.AA))
+
+
+#: Rest wavelengths used by the presets (Å, vacuum), taken from the IRIS line list
+#: (`irispy_plus.physics.line_list`); the triplet is the mean of its blended 2798.754
+#: and 2798.823 Å lines.
+SIIV_1394 = _rest("Si IV", 1394)
+SIIV_1403 = _rest("Si IV", 1403)
+MGII_K = _rest("Mg II", 2796.4)
+MGII_H = _rest("Mg II", 2803.5)
+MGII_TRIPLET = float(
+    np.mean(find_lines(ion="Mg II", wavelength_range=[2798.7, 2798.9] * u.AA)["wavelength"].to_value(u.AA))
+)
 
 
 class SpectrumFit:
@@ -190,7 +202,7 @@ def fit_siiv(
     **kwargs,
 ):
     """
-    Fit Si IV 1393.76 or 1402.77 Å with one Gaussian (or two, three, or a Lorentzian).
+    Fit Si IV 1393.755 or 1402.770 Å with one Gaussian (or two, three, or a Lorentzian).
 
     Parameters
     ----------
