@@ -5,8 +5,8 @@ What the diagnostics share: reading the input, running block by block, building 
 import numpy as np
 from ndcube import NDCube
 
-from irispy_plus.fitting._fit import _is_dask, _is_sequence, _unpack
 from irispy_plus.fitting._flags import QualityFlag, flag_bits
+from irispy_plus.fitting._inputs import is_dask, is_sequence, unpack_spectra
 from irispy_plus.fitting._models import IrispyPlusFitError
 from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils.config import conf
@@ -41,7 +41,7 @@ def read_input(data, wavelength, mask, what):
         )
         raise IrispyPlusDiagnosticError(msg)
     try:
-        y, x, _, mask, unit, cube = _unpack(data, wavelength, None, mask)
+        y, x, _, mask, unit, cube = unpack_spectra(data, wavelength, None, mask)
     except IrispyPlusFitError as error:
         raise IrispyPlusDiagnosticError(f"{what}: {error}") from None
     if y.dtype.kind not in "fiu":
@@ -71,11 +71,11 @@ def run_blocks(func, y, mask, n_out, **kwargs):
         m2 = None if mask_block is None else np.asarray(mask_block, dtype=bool).reshape(y2.shape)
         return func(y2, m2, **kwargs).reshape(*lead, n_out)
 
-    if not (_is_dask(y) or _is_dask(mask)):
+    if not (is_dask(y) or is_dask(mask)):
         return block(np.asarray(y), None if mask is None else np.broadcast_to(mask, np.shape(y)))
     import dask.array as da
 
-    y = y if _is_dask(y) else da.asarray(y)
+    y = y if is_dask(y) else da.asarray(y)
     y = y.rechunk({y.ndim - 1: -1})
     if y.ndim > 1:
         rows = max(1, _BLOCK_ELEMENTS // max(1, int(np.prod(y.shape[1:]))))
@@ -83,7 +83,7 @@ def run_blocks(func, y, mask, n_out, **kwargs):
             y = y.rechunk({0: rows})
     args = [y]
     if mask is not None:
-        lazy = mask if _is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
+        lazy = mask if is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
         args.append(lazy.rechunk(y.chunks))
     return da.map_blocks(
         block, *args, dtype=float, chunks=(*y.chunks[:-1], (n_out,)), meta=np.array((), dtype=float)
@@ -142,4 +142,4 @@ def band_weights(x, lo, hi, n_sub=64):
 
 def split_sequence(data):
     """The cubes of an NDCubeSequence, or None."""
-    return list(data.data) if _is_sequence(data) else None
+    return list(data.data) if is_sequence(data) else None

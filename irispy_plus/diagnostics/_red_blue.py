@@ -16,8 +16,8 @@ from irispy_plus.diagnostics._common import (
     split_sequence,
     valid_pixels,
 )
-from irispy_plus.fitting._fit import _is_dask, _range_slice
 from irispy_plus.fitting._flags import FAILED, QualityFlag
+from irispy_plus.fitting._inputs import is_dask, range_slice
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
 
@@ -114,9 +114,9 @@ def _centres(data, y, x, mask, *, centre, wl_range):
         )
         mu = result.values[..., result.parameter_names.index("mu1")]
         return np.where(result.flags & FAILED, np.nan, mu)
-    sl = _range_slice(x, wl_range)
+    sl = range_slice(x, wl_range)
     part = y[..., sl]
-    if _is_dask(part):
+    if is_dask(part):
         part = part.compute()
     part = np.asarray(part, dtype=float)
     valid = valid_pixels(part, None if mask is None else np.asarray(mask)[..., sl])
@@ -247,13 +247,13 @@ def red_blue_asymmetry(
     centres = _centres(data if cube is not None else y, y, x, mask, centre=centre, wl_range=wl_range)
     kwargs = {"x": x, "offsets": offsets_kms, "width": width_kms}
     n_out = offsets_kms.size + 1
-    if _is_dask(y) or _is_dask(mask):
+    if is_dask(y) or is_dask(mask):
         import dask.array as da
 
-        y = (y if _is_dask(y) else da.asarray(y)).rechunk({y.ndim - 1: -1})
+        y = (y if is_dask(y) else da.asarray(y)).rechunk({y.ndim - 1: -1})
         args = [y, da.from_array(centres[..., None], chunks=(*y.chunks[:-1], (1,)))]
         if mask is not None:
-            lazy = mask if _is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
+            lazy = mask if is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
             args.insert(1, lazy.rechunk(y.chunks))
 
         def block(y_block, *rest):

@@ -7,8 +7,8 @@ import astropy.units as u
 import numpy as np
 from ndcube import NDCube
 
-from irispy_plus.fitting._fit import _is_dask, _range_slice, _unpack
 from irispy_plus.fitting._flags import QualityFlag, flag_bits
+from irispy_plus.fitting._inputs import is_dask, range_slice, unpack_spectra
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils._plotting import as_map
@@ -70,18 +70,18 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
     >>> maps["velocity"].data.round(1), maps["width"].data.round(3)
     (array([6.4, 6.4]), array([0.05, 0.05]))
     """
-    y, x_full, _, mask, unit, cube = _unpack(data, wavelength, None, mask)
-    sl = _range_slice(x_full, wl_range)
+    y, x_full, _, mask, unit, cube = unpack_spectra(data, wavelength, None, mask)
+    sl = range_slice(x_full, wl_range)
     x = x_full[sl]
     y = y[..., sl]
     if mask is not None:
         mask = mask[..., sl]
-    if _is_dask(y) or _is_dask(mask):
+    if is_dask(y) or is_dask(mask):
         import dask.array as da
 
-        y = y if _is_dask(y) else da.asarray(y)
+        y = y if is_dask(y) else da.asarray(y)
         y = y.rechunk({y.ndim - 1: -1})
-        args = [y] if mask is None else [y, (mask if _is_dask(mask) else da.asarray(mask)).rechunk(y.chunks)]
+        args = [y] if mask is None else [y, (mask if is_dask(mask) else da.asarray(mask)).rechunk(y.chunks)]
         func = _block if mask is not None else (lambda block, x: _block(block, None, x=x))
         packed = da.map_blocks(
             func,

@@ -14,10 +14,14 @@ from functools import partial
 import astropy.units as u
 import numpy as np
 
-from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
-from irispy_plus.fitting._models import IrispyPlusFitError
+from irispy_plus.fitting._fit import fit_lines
+from irispy_plus.fitting._guess import auto_guess, default_limits
+from irispy_plus.fitting._inputs import cube_wavelength, is_sequence
+from irispy_plus.fitting._models import LineModel
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.physics.lines import find_lines, rest_wavelength
+from irispy_plus.utils.exceptions import IrispyPlusFitError
+from irispy_plus.utils.optional import import_optional
 
 __all__ = [
     "MGII_H",
@@ -30,7 +34,6 @@ __all__ = [
     "fit_mgii",
     "fit_siiv",
 ]
-
 
 
 def _rest(ion, near):
@@ -138,8 +141,6 @@ class SpectrumFit:
         -------
         matplotlib.axes.Axes
         """
-        from irispy_plus.utils.optional import import_optional
-
         plt = import_optional("matplotlib.pyplot", "visualization")
         if axes is None:
             _, axes = plt.subplots()
@@ -155,9 +156,7 @@ class SpectrumFit:
 
 
 def _is_single(spectrum):
-    from irispy_plus.fitting._fit import _is_sequence
-
-    return not hasattr(spectrum, "wcs") and not _is_sequence(spectrum) and np.ndim(spectrum) == 1
+    return not hasattr(spectrum, "wcs") and not is_sequence(spectrum) and np.ndim(spectrum) == 1
 
 
 def _run(spectrum, wavelength, plot, **kwargs):
@@ -175,14 +174,10 @@ def _run(spectrum, wavelength, plot, **kwargs):
 
 
 def _wave_range(spectrum, wavelength):
-    from irispy_plus.fitting._fit import _is_sequence
-
-    if _is_sequence(spectrum):
+    if is_sequence(spectrum):
         spectrum = spectrum.data[0]
     if wavelength is None:
-        from irispy_plus.fitting._fit import _cube_wavelength
-
-        wavelength = _cube_wavelength(spectrum)
+        wavelength = cube_wavelength(spectrum)
     x = u.Quantity(wavelength, u.AA).to_value(u.AA)
     return float(np.min(x)), float(np.max(x))
 
@@ -479,8 +474,6 @@ def fit_mgii(
         wl_range = [2795.3, 2804.6]
     components = ["gaussian"] * n_comp
     if limits is None:
-        from irispy_plus.fitting._models import LineModel
-
         lo, hi = _wave_range(spectrum, wavelength)
         x = np.linspace(max(lo, wl_range[0]), min(hi, wl_range[1]), 3)
         limits = _mgii_limits(layout, LineModel(components), x)
