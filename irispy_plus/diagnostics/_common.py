@@ -3,14 +3,13 @@ What the diagnostics share: reading the input, running block by block, building 
 """
 
 import numpy as np
-from ndcube import NDCube
 
-from irispy_plus.fitting._flags import QualityFlag, flag_bits
 from irispy_plus.fitting._inputs import is_dask, is_sequence, unpack_spectra
 from irispy_plus.fitting._models import IrispyPlusFitError
 from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
+from irispy_plus.utils.quality import DerivedMap, QualityFlag, flag_bits
 
 __all__ = [
     "band_weights",
@@ -98,13 +97,20 @@ def map_coordinates(cube, ndim):
     return maps.wcs, maps.extra_coords, getattr(maps, "global_coords", None)
 
 
-def make_map(values, coords, unit=None, meta=None, mask=None):
-    """An NDCube map on the input's celestial and time coordinates."""
+def make_map(values, coords, unit=None, meta=None, mask=None, *, flags=None):
+    """
+    A `DerivedMap` on the input's celestial and time coordinates, with the `QualityFlag`
+    bits ``flags`` (``(...)`` per spectrum, repeated along any extra trailing axis of
+    ``values``; ``FILL`` where masked or not finite if not given).
+    """
     wcs, extra, global_coords = coords
     values = np.asarray(values)
     if mask is None:
         mask = ~np.isfinite(values) if values.dtype.kind == "f" else np.zeros(values.shape, bool)
-    return NDCube(
+    if flags is not None:
+        flags = np.asarray(flags).astype(np.int32)
+        flags = np.broadcast_to(flags.reshape(flags.shape + (1,) * (values.ndim - flags.ndim)), values.shape)
+    return DerivedMap(
         values,
         wcs=wcs,
         unit=unit,
@@ -112,17 +118,19 @@ def make_map(values, coords, unit=None, meta=None, mask=None):
         meta=meta or {},
         extra_coords=extra,
         global_coords=global_coords,
+        flags=None if flags is None else flags.copy(),
     )
 
 
 def flag_map(flags, coords, name):
-    """An int32 flag map whose meta lists the `QualityFlag` bits."""
+    """An int32 flag map whose meta lists the `QualityFlag` bits (its ``flags`` are its data)."""
     flags = np.asarray(flags).astype(np.int32)
     return make_map(
         flags,
         coords,
         meta={"diagnostic": name, "bits": flag_bits(), "flag_class": QualityFlag.__name__},
         mask=np.zeros(flags.shape, bool),
+        flags=flags,
     )
 
 

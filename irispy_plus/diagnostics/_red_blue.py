@@ -5,7 +5,6 @@ Red-blue asymmetry of line profiles: `red_blue_asymmetry`.
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
-from ndcube import NDCube
 from ndcube.wcs.wrappers import CompoundLowLevelWCS
 
 from irispy_plus.diagnostics._axis_wcs import TabularAxisWCS
@@ -20,6 +19,7 @@ from irispy_plus.fitting._flags import FAILED, QualityFlag
 from irispy_plus.fitting._inputs import is_dask, range_slice
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
+from irispy_plus.utils.quality import DerivedMap
 
 __all__ = ["red_blue_asymmetry"]
 
@@ -186,11 +186,12 @@ def red_blue_asymmetry(
 
     Returns
     -------
-    asymmetry : ndcube.NDCube
+    asymmetry : irispy_plus.utils.quality.DerivedMap
         Shape ``(*maps, len(offsets))``: the input's celestial and time coordinates
         with a last axis of offsets (``meta["offsets"]``); NaN and masked where a band
-        leaves the window or holds fill, or the centre is unknown.
-    flags : ndcube.NDCube
+        leaves the window or holds fill, or the centre is unknown. Its ``flags`` are
+        each spectrum's flags (below), repeated along the offset axis.
+    flags : irispy_plus.utils.quality.DerivedMap
         `~irispy_plus.fitting.QualityFlag` bits per spectrum: ``NO_DATA`` (some band
         outside the window), ``FILL``, ``NO_SIGNAL``, ``CENTRE_FAILED``.
 
@@ -286,7 +287,8 @@ def red_blue_asymmetry(
         "width": width,
         "centre": centre if isinstance(centre, str) else u.Quantity(centre, u.AA),
     }
-    asymmetry = NDCube(
+    flags = packed[..., -1].astype(np.int32)
+    asymmetry = DerivedMap(
         rb,
         wcs=wcs,
         unit=u.dimensionless_unscaled,
@@ -294,5 +296,7 @@ def red_blue_asymmetry(
         meta=meta,
         extra_coords=extra,
         global_coords=global_coords,
+        # One spectrum's flags for each of its offsets.
+        flags=np.repeat(flags[..., None], rb.shape[-1], axis=-1),
     )
-    return asymmetry, flag_map(packed[..., -1], coords, "red_blue_asymmetry")
+    return asymmetry, flag_map(flags, coords, "red_blue_asymmetry")

@@ -14,6 +14,7 @@ from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
 from irispy_plus.physics.nonthermal import FWHM_PER_SIGMA, nonthermal_velocity
 from irispy_plus.physics.velocities import doppler_velocity, reference_offset
 from irispy_plus.utils._plotting import as_map
+from irispy_plus.utils.quality import DerivedMap
 
 __all__ = ["FitResult"]
 
@@ -33,7 +34,9 @@ class FitResult:
 
     The result holds plain arrays plus a WCS and metadata, so that it can be written out
     and read back (an ASDF converter needs exactly the attributes listed below); the
-    NDCubes it hands out are built on request from them.
+    maps it hands out (parameters, intensity, width, Doppler and non-thermal velocity)
+    are built on request from them, as `~irispy_plus.utils.quality.DerivedMap` cubes:
+    masked where the fit failed, and with the fit's `flags` as their ``flags``.
 
     Parameters
     ----------
@@ -161,7 +164,7 @@ class FitResult:
 
     def _cube(self, data, unit, uncertainty=None, meta=None):
         return as_map(
-            NDCube(
+            DerivedMap(
                 np.asarray(data),
                 wcs=self.wcs,
                 unit=unit,
@@ -170,6 +173,7 @@ class FitResult:
                 meta={**self.meta, **(meta or {})},
                 extra_coords=self.extra_coords,
                 global_coords=self.global_coords,
+                flags=self.flags,
             )
         )
 
@@ -184,7 +188,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             Values with unit, `~astropy.nddata.StdDevUncertainty` uncertainties, mask True
             where the fit failed, and the input's celestial/time coordinates.
 
@@ -207,7 +211,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
         """
         i = self._index(name)
         return self._cube(self.errors[..., i], self._unit_of(name), meta={"parameter": f"{name} error"})
@@ -232,7 +236,7 @@ class FitResult:
 
     @property
     def flags_cube(self):
-        """ndcube.NDCube: `~irispy_plus.fitting.FitFlag` bits map."""
+        """ndcube.NDCube: `~irispy_plus.fitting.FitFlag` bits map (the ``flags`` of every map of the fit)."""
         return as_map(
             NDCube(
                 self.flags,
@@ -263,7 +267,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             In data unit times Å, with uncertainty (propagated from the amplitude and width
             uncertainties, their correlation neglected).
         """
@@ -291,7 +295,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
         """
         k, kind = self._component(component)
         scale = 1.0
@@ -341,7 +345,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             km/s, positive for red shifts, with uncertainty.
 
         Raises
@@ -389,7 +393,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             km/s.
         """
         ion = ion or self.meta.get("ion")
