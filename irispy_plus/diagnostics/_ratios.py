@@ -165,6 +165,9 @@ def line_intensity(cube, line, *, half_width=0.2 * u.AA, method="moments", **fit
         from irispy_plus.fitting import fit_lines
 
         result = fit_lines(cube, wl_range=(lo, hi), rest_wavelength=rest, **fit_options)
+        if isinstance(result, list):
+            msg = "line_intensity takes one cube, not a raster sequence: call it on each of its cubes."
+            raise IrispyPlusError(msg)
         fitted = result.intensity()
         value, error = fitted.data, fitted.uncertainty.array
         unit, wcs = fitted.unit, fitted.wcs

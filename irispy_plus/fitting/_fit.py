@@ -7,7 +7,7 @@ initial values up here, runs the solver (`irispy_plus.fitting._run`) and assembl
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import astropy.units as u
 import numpy as np
@@ -251,14 +251,18 @@ def fit_lines(
     if is_sequence(data):
         # A raster sequence (one cube per raster repeat): one result per cube.
         options = {k: v for k, v in locals().items() if k not in ("data", "wavelength")}
-        return [fit_lines(cube, wavelength, **options) for cube in data.data]
+        return [cast("FitResult", fit_lines(cube, wavelength, **options)) for cube in data.data]
     _check_options(
         max_iter=max_iter, ftol=ftol, xtol=xtol, dtype=dtype, n_threads=n_threads, chunk_size=chunk_size
     )
-    y, x_full, unc, mask, unit, cube = unpack_spectra(data, wavelength, uncertainty, mask)
+    y, x_full, unc, pixel_mask, unit, cube = unpack_spectra(data, wavelength, uncertainty, mask)
     sl = range_slice(x_full, wl_range)
     x = x_full[sl]
-    y, unc, mask = (None if a is None else a[..., sl] for a in (y, unc, mask))
+    y = y[..., sl]
+    if unc is not None:
+        unc = unc[..., sl]
+    if pixel_mask is not None:
+        pixel_mask = pixel_mask[..., sl]
     shift = float(np.round(np.mean(x), 2))
     model = LineModel(components, background, reference=shift if background == "linear" else None)
     constraints = Constraints(model.parameter_names, ties, fixed)
@@ -275,7 +279,7 @@ def fit_lines(
     log.debug("fitting %d spectra with %r", int(np.prod(y.shape[:-1])), model)
     packed = run_fit(
         y,
-        mask,
+        pixel_mask,
         unc,
         (p0, lower, upper),
         {

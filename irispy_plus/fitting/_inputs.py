@@ -6,7 +6,7 @@ wavelengths, uncertainties, mask and unit, and the cube they came from.
 so that a cube, a Quantity, a numpy or a dask array is understood the same way by each.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import astropy.units as u
 import numpy as np
@@ -55,12 +55,12 @@ class Spectra(NamedTuple):
         The cube the spectra came from.
     """
 
-    data: object
+    data: Any
     wavelength: np.ndarray
-    uncertainty: object
-    mask: object
-    unit: object
-    cube: object
+    uncertainty: Any
+    mask: Any
+    unit: Any
+    cube: Any
 
 
 def unpack_spectra(data, wavelength=None, uncertainty=None, mask=None) -> Spectra:

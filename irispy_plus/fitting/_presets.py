@@ -9,16 +9,20 @@ plot it; called on a cube or an array of spectra (wavelength last) they return a
 `~irispy_plus.fitting.FitResult`.
 """
 
+from collections.abc import Sequence
 from functools import partial
+from typing import Any, cast
 
 import astropy.units as u
 import numpy as np
+import numpy.typing as npt
 
 from irispy_plus.fitting._fit import fit_lines
 from irispy_plus.fitting._guess import auto_guess, default_limits
 from irispy_plus.fitting._inputs import cube_wavelength, is_sequence
 from irispy_plus.fitting._models import LineModel
 from irispy_plus.fitting._moments import moment_arrays
+from irispy_plus.fitting._result import FitResult
 from irispy_plus.physics.lines import find_lines, rest_wavelength
 from irispy_plus.utils.exceptions import IrispyPlusFitError
 from irispy_plus.utils.optional import import_optional
@@ -83,7 +87,7 @@ class SpectrumFit:
         The plot, if one was made.
     """
 
-    def __init__(self, result, data, figure=None):
+    def __init__(self, result: FitResult, data: np.ndarray, figure: Any = None) -> None:
         x = result.wavelength.to_value(u.AA)
         values = result.values.reshape(-1)
         model = result.model
@@ -159,10 +163,10 @@ def _is_single(spectrum):
     return not hasattr(spectrum, "wcs") and not is_sequence(spectrum) and np.ndim(spectrum) == 1
 
 
-def _run(spectrum, wavelength, plot, **kwargs):
+def _run(spectrum, wavelength, plot, **kwargs) -> "SpectrumFit | FitResult | list[FitResult]":
     if _is_single(spectrum):
         data = u.Quantity(spectrum).value if isinstance(spectrum, u.Quantity) else np.asarray(spectrum, float)
-        result = fit_lines(data[None, :], wavelength, progress=False, **kwargs)
+        result = cast("FitResult", fit_lines(data[None, :], wavelength, progress=False, **kwargs))
         x = result.wavelength.to_value(u.AA)
         full = u.Quantity(wavelength, u.AA).to_value(u.AA)
         i0 = int(np.argmin(np.abs(full - x[0])))
@@ -183,19 +187,19 @@ def _wave_range(spectrum, wavelength):
 
 
 def fit_siiv(
-    spectrum,
-    wavelength=None,
+    spectrum: Any,
+    wavelength: u.Quantity | npt.ArrayLike | None = None,
     *,
-    init_vals=None,
-    limits=None,
-    wl_range=None,
-    two=False,
-    three=False,
-    lorentz=False,
-    line=None,
-    plot=True,
-    **kwargs,
-):
+    init_vals: npt.ArrayLike | None = None,
+    limits: npt.ArrayLike | None = None,
+    wl_range: u.Quantity | Sequence[float] | None = None,
+    two: bool = False,
+    three: bool = False,
+    lorentz: bool = False,
+    line: float | None = None,
+    plot: bool = True,
+    **kwargs: Any,
+) -> "SpectrumFit | FitResult | list[FitResult]":
     """
     Fit Si IV 1393.755 or 1402.770 Å with one Gaussian (or two, three, or a Lorentzian).
 
@@ -407,17 +411,17 @@ def _mgii_limits(layout, model, x):
 
 
 def fit_mgii(
-    spectrum,
-    wavelength=None,
+    spectrum: Any,
+    wavelength: u.Quantity | npt.ArrayLike | None = None,
     *,
-    init_vals=None,
-    limits=None,
-    wl_range=None,
-    four=False,
-    five=False,
-    plot=True,
-    **kwargs,
-):
+    init_vals: npt.ArrayLike | None = None,
+    limits: npt.ArrayLike | None = None,
+    wl_range: u.Quantity | Sequence[float] | None = None,
+    four: bool = False,
+    five: bool = False,
+    plot: bool = True,
+    **kwargs: Any,
+) -> "SpectrumFit | FitResult | list[FitResult]":
     """
     Fit Mg II k and h with seven Gaussians (or four, or five).
 
@@ -493,18 +497,18 @@ def fit_mgii(
 
 
 def fit_gen(
-    spectrum,
-    wavelength=None,
+    spectrum: Any,
+    wavelength: u.Quantity | npt.ArrayLike | None = None,
     *,
-    init_vals=None,
-    limits=None,
-    wl_range=None,
-    lorentz=False,
-    n_components=None,
-    rest_wavelength=None,
-    plot=True,
-    **kwargs,
-):
+    init_vals: npt.ArrayLike | None = None,
+    limits: npt.ArrayLike | None = None,
+    wl_range: u.Quantity | Sequence[float] | None = None,
+    lorentz: bool = False,
+    n_components: int | None = None,
+    rest_wavelength: u.Quantity | float | Sequence[float] | None = None,
+    plot: bool = True,
+    **kwargs: Any,
+) -> "SpectrumFit | FitResult | list[FitResult]":
     """
     Fit any line with Gaussians (or Lorentzians) on a constant background.
 
