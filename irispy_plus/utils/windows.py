@@ -8,7 +8,7 @@ for its search attributes, `irispy_plus.physics` for its line list and
 `~irispy_plus.physics.windows`, the command line for its defaults.
 """
 
-__all__ = ["HCR_WINDOWS", "PREFERRED_WINDOWS", "STANDARD_WINDOWS", "preferred_window"]
+__all__ = ["HCR_WINDOWS", "PREFERRED_WINDOWS", "STANDARD_WINDOWS"]
 
 #: label (as in Level 2 headers, TDESCn): (channel, nominal minimum, nominal maximum in
 #: Å). The ranges are those of the full-size windows of common OBS tables; a given
@@ -41,29 +41,3 @@ PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "Mg II k 2796", "C II 1336")
 #: attribute names (the bare-number Mg II wing windows and "1343" do not).
 HCR_WINDOWS = ("C II 1336", "O I 1356", "Si IV 1394", "Si IV 1403", "Fe XII 1349", "Mg II k 2796")
 
-
-def preferred_window(labels):
-    """
-    The window to take from ``labels`` when none is named.
-
-    Parameters
-    ----------
-    labels : iterable of str
-        The windows an observation has.
-
-    Returns
-    -------
-    str or None
-        The first of `PREFERRED_WINDOWS` among ``labels``, else the first label; None
-        when there is none.
-
-    Examples
-    --------
-    >>> from irispy_plus.utils.windows import preferred_window
-    >>> preferred_window(["C II 1336", "Mg II k 2796", "2832"])
-    'Mg II k 2796'
-    >>> preferred_window(["2832", "2814"])
-    '2832'
-    """
-    labels = list(labels)
-    return next((label for label in PREFERRED_WINDOWS if label in labels), labels[0] if labels else None)
