@@ -40,4 +40,3 @@ PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "Mg II k 2796", "C II 1336")
 #: The windows the HEK Coverage Registry can be searched by: its window names that make
 #: attribute names (the bare-number Mg II wing windows and "1343" do not).
 HCR_WINDOWS = ("C II 1336", "O I 1356", "Si IV 1394", "Si IV 1403", "Fe XII 1349", "Mg II k 2796")
-
