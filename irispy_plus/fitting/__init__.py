@@ -10,8 +10,9 @@ input's coordinates, and derived intensity, Doppler velocity, width and non-ther
 velocity maps.
 """
 
-from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
+from irispy_plus.fitting._fit import fit_lines
 from irispy_plus.fitting._flags import FitFlag, QualityFlag
+from irispy_plus.fitting._guess import auto_guess, default_limits
 from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
 from irispy_plus.fitting._moment_maps import moments
 from irispy_plus.fitting._presets import (

@@ -1,9 +1,10 @@
 """
 Fit line models to every spectrum of a cube or array, in memory or chunk by chunk with dask.
 
-`fit_lines` reads its input (`irispy_plus.fitting._inputs`), sets the model, bounds and
-initial values up here, runs the solver (`irispy_plus.fitting._run`) and assembles the
-`FitResult` with the input's coordinates.
+`fit_lines` reads its input with `irispy_plus.fitting._inputs`, sets up the model,
+bounds and initial values (here, with the guesses of `irispy_plus.fitting._guess`),
+runs the solver block by block (`irispy_plus.fitting._run`) and assembles the
+`FitResult` with the input's coordinates (here).
 """
 
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from irispy_plus.fitting._run import run_fit, unpack_results
 from irispy_plus.utils.exceptions import IrispyPlusFitError
 from irispy_plus.utils.logger import log
 
-__all__ = ["auto_guess", "default_limits", "fit_lines"]
+__all__ = ["fit_lines"]
 
 
 def _check_options(*, max_iter, ftol, xtol, dtype, n_threads, chunk_size):

@@ -10,8 +10,8 @@ This is the one place the flags are defined and documented.
 - `DerivedMap` is the `ndcube.NDCube` every derived map is: ``map.flags`` is an int32
   array of `QualityFlag` bits of the data's shape (0: a regular value), and ``map.mask``
   is True where the value is not usable. The flags are sliced with the map
-  (``map[0:2].flags``), kept by unit conversion and arithmetic, and saved and loaded
-  with it by `irispy_plus.asdf.save` and `~irispy_plus.asdf.load`.
+  (``map[0:2].flags``), kept by unit conversion and arithmetic with numbers, and saved
+  and loaded with it by `irispy_plus.asdf.save` and `~irispy_plus.asdf.load`.
 
 It sits at the bottom of the package (it imports nothing from irispy-plus above
 `irispy_plus.utils`), so that `irispy_plus.physics`, `irispy_plus.fitting` and
@@ -215,7 +215,7 @@ class DerivedMap(NDCube):
         return kwargs
 
     def _new_instance(self, **kwargs):
-        # Arithmetic and unit conversion (same shape): the flags carry over.
+        # Arithmetic with numbers and unit conversion (same shape): the flags carry over.
         new = super()._new_instance(**kwargs)
         if np.shape(new.data) == self.flags.shape:
             new.flags = self.flags.copy()
