@@ -24,7 +24,7 @@ from irispy_plus.diagnostics._ratios import (
 )
 from irispy_plus.diagnostics._red_blue import red_blue_asymmetry
 from irispy_plus.diagnostics._spline import tension_spline
-from irispy_plus.fitting._flags import QualityFlag
+from irispy_plus.utils.quality import QualityFlag
 
 __all__ = [
     "RATIOS",

@@ -5,10 +5,9 @@ What the diagnostics share: reading the input, running block by block, building 
 import numpy as np
 
 from irispy_plus.fitting._inputs import is_dask, is_sequence, unpack_spectra
-from irispy_plus.fitting._models import IrispyPlusFitError
 from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils.config import conf
-from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
+from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError, IrispyPlusFitError
 from irispy_plus.utils.quality import DerivedMap, QualityFlag, flag_bits
 
 __all__ = [

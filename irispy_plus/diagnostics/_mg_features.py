@@ -22,9 +22,9 @@ from irispy_plus.diagnostics._mg_arrays import (
     feature_block,
     line_setup,
 )
-from irispy_plus.fitting._flags import QualityFlag
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
 from irispy_plus.utils.logger import log
+from irispy_plus.utils.quality import QualityFlag
 
 __all__ = ["mg_features"]
 

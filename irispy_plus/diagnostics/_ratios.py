@@ -16,9 +16,8 @@ from astropy.nddata import StdDevUncertainty
 from astropy.time import Time
 from ndcube import NDCube
 
-from irispy_plus.fitting._flags import QualityFlag
 from irispy_plus.utils.exceptions import IrispyPlusAlignmentError, IrispyPlusError
-from irispy_plus.utils.quality import DerivedMap
+from irispy_plus.utils.quality import DerivedMap, QualityFlag
 
 __all__ = ["RATIOS", "RATIO_FLAGS", "SI_IV_THIN_RATIO", "line_intensity", "line_ratio", "ratio_map"]
 

@@ -15,11 +15,10 @@ from irispy_plus.diagnostics._common import (
     split_sequence,
     valid_pixels,
 )
-from irispy_plus.fitting._flags import FAILED, QualityFlag
 from irispy_plus.fitting._inputs import is_dask, range_slice
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
-from irispy_plus.utils.quality import DerivedMap
+from irispy_plus.utils.quality import FAILED, DerivedMap, QualityFlag
 
 __all__ = ["red_blue_asymmetry"]
 

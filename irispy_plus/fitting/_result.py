@@ -14,10 +14,11 @@ from astropy.wcs import WCS
 from ndcube import NDCube
 
 from irispy_plus.fitting._flags import FAILED, FitFlag
-from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
+from irispy_plus.fitting._models import LineModel
 from irispy_plus.physics.nonthermal import FWHM_PER_SIGMA, nonthermal_velocity
 from irispy_plus.physics.velocities import doppler_velocity, reference_offset
 from irispy_plus.utils._plotting import as_map
+from irispy_plus.utils.exceptions import IrispyPlusFitError
 from irispy_plus.utils.quality import DerivedMap
 
 __all__ = ["FitResult"]
