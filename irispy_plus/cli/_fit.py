@@ -10,10 +10,10 @@ import numpy as np
 
 from irispy_plus.cli._common import choose_window, split_observation
 from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.windows import PREFERRED_WINDOWS
 
 __all__ = ["add_parser", "run_fit"]
 
-_PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "Mg II k 2796", "C II 1336")
 _GENERIC_HALF_RANGE = 0.5  # Å on each side of --rest, by default...
 _GENERIC_HALF_PIXELS = 3  # ...and at least this many pixels (binned spectra)
 
@@ -166,7 +166,7 @@ def run_fit(args):
     if rasters is None:
         msg = "fit needs raster files (spectra); these hold slit-jaw images only."
         raise IrispyPlusError(msg)
-    label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
+    label = choose_window(rasters, args.window, PREFERRED_WINDOWS)
     cube = rasters[label]
     fitter, options = _fitter(label, args, cube)
     if args.rest is not None:

@@ -3,10 +3,9 @@
 """
 
 from irispy_plus.cli._common import choose_window, output_folder, save_raster_map, split_observation
+from irispy_plus.utils.windows import PREFERRED_WINDOWS
 
 __all__ = ["add_parser", "run_summary"]
-
-_PREFERRED_WINDOWS = ("Si IV 1403", "Si IV 1394", "C II 1336", "Mg II k 2796")
 
 
 def add_parser(subparsers):
@@ -95,7 +94,7 @@ def run_summary(args):
         print()
     rasters, slit_jaws = split_observation(read_files(sources))
     if rasters is not None:
-        label = choose_window(rasters, args.window, _PREFERRED_WINDOWS)
+        label = choose_window(rasters, args.window, PREFERRED_WINDOWS)
         cube = rasters[label]
         if isinstance(cube, IRISRasterSequence):
             cube = cube.data[0]

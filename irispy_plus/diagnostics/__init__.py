@@ -6,8 +6,10 @@ Every diagnostic works on a cube, a raster sequence or an array of spectra (wave
 last, numpy or dask), treats all spectra at once, and returns maps with the input's
 celestial and time coordinates plus a flag map of
 `~irispy_plus.diagnostics.QualityFlag` bits (the same bits as
-`~irispy_plus.fitting.FitFlag`, extended). `irispy_plus.diagnostics.synthetic` makes Mg II
-profiles with known features, for trying them out.
+`~irispy_plus.fitting.FitFlag`, extended); every map is a
+`~irispy_plus.utils.quality.DerivedMap` that carries its own bits as ``map.flags``.
+`irispy_plus.diagnostics.synthetic` makes Mg II profiles with known features, for
+trying them out.
 """
 
 from irispy_plus.diagnostics._density import chianti_ratio_curve, density_from_ratio
@@ -22,7 +24,7 @@ from irispy_plus.diagnostics._ratios import (
 )
 from irispy_plus.diagnostics._red_blue import red_blue_asymmetry
 from irispy_plus.diagnostics._spline import tension_spline
-from irispy_plus.fitting._flags import QualityFlag
+from irispy_plus.utils.quality import QualityFlag
 
 __all__ = [
     "RATIOS",

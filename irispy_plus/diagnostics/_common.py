@@ -3,14 +3,12 @@ What the diagnostics share: reading the input, running block by block, building 
 """
 
 import numpy as np
-from ndcube import NDCube
 
-from irispy_plus.fitting._fit import _is_dask, _is_sequence, _unpack
-from irispy_plus.fitting._flags import QualityFlag, flag_bits
-from irispy_plus.fitting._models import IrispyPlusFitError
+from irispy_plus.fitting._inputs import is_dask, is_sequence, unpack_spectra
 from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils.config import conf
-from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
+from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError, IrispyPlusFitError
+from irispy_plus.utils.quality import DerivedMap, QualityFlag, flag_bits
 
 __all__ = [
     "band_weights",
@@ -41,7 +39,7 @@ def read_input(data, wavelength, mask, what):
         )
         raise IrispyPlusDiagnosticError(msg)
     try:
-        y, x, _, mask, unit, cube = _unpack(data, wavelength, None, mask)
+        y, x, _, mask, unit, cube = unpack_spectra(data, wavelength, None, mask)
     except IrispyPlusFitError as error:
         raise IrispyPlusDiagnosticError(f"{what}: {error}") from None
     if y.dtype.kind not in "fiu":
@@ -71,11 +69,11 @@ def run_blocks(func, y, mask, n_out, **kwargs):
         m2 = None if mask_block is None else np.asarray(mask_block, dtype=bool).reshape(y2.shape)
         return func(y2, m2, **kwargs).reshape(*lead, n_out)
 
-    if not (_is_dask(y) or _is_dask(mask)):
+    if not (is_dask(y) or is_dask(mask)):
         return block(np.asarray(y), None if mask is None else np.broadcast_to(mask, np.shape(y)))
     import dask.array as da
 
-    y = y if _is_dask(y) else da.asarray(y)
+    y = y if is_dask(y) else da.asarray(y)
     y = y.rechunk({y.ndim - 1: -1})
     if y.ndim > 1:
         rows = max(1, _BLOCK_ELEMENTS // max(1, int(np.prod(y.shape[1:]))))
@@ -83,7 +81,7 @@ def run_blocks(func, y, mask, n_out, **kwargs):
             y = y.rechunk({0: rows})
     args = [y]
     if mask is not None:
-        lazy = mask if _is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
+        lazy = mask if is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
         args.append(lazy.rechunk(y.chunks))
     return da.map_blocks(
         block, *args, dtype=float, chunks=(*y.chunks[:-1], (n_out,)), meta=np.array((), dtype=float)
@@ -98,13 +96,20 @@ def map_coordinates(cube, ndim):
     return maps.wcs, maps.extra_coords, getattr(maps, "global_coords", None)
 
 
-def make_map(values, coords, unit=None, meta=None, mask=None):
-    """An NDCube map on the input's celestial and time coordinates."""
+def make_map(values, coords, unit=None, meta=None, mask=None, *, flags=None):
+    """
+    A `DerivedMap` on the input's celestial and time coordinates, with the `QualityFlag`
+    bits ``flags`` (``(...)`` per spectrum, repeated along any extra trailing axis of
+    ``values``; ``FILL`` where masked or not finite if not given).
+    """
     wcs, extra, global_coords = coords
     values = np.asarray(values)
     if mask is None:
         mask = ~np.isfinite(values) if values.dtype.kind == "f" else np.zeros(values.shape, bool)
-    return NDCube(
+    if flags is not None:
+        flags = np.asarray(flags).astype(np.int32)
+        flags = np.broadcast_to(flags.reshape(flags.shape + (1,) * (values.ndim - flags.ndim)), values.shape)
+    return DerivedMap(
         values,
         wcs=wcs,
         unit=unit,
@@ -112,17 +117,19 @@ def make_map(values, coords, unit=None, meta=None, mask=None):
         meta=meta or {},
         extra_coords=extra,
         global_coords=global_coords,
+        flags=None if flags is None else flags.copy(),
     )
 
 
 def flag_map(flags, coords, name):
-    """An int32 flag map whose meta lists the `QualityFlag` bits."""
+    """An int32 flag map whose meta lists the `QualityFlag` bits (its ``flags`` are its data)."""
     flags = np.asarray(flags).astype(np.int32)
     return make_map(
         flags,
         coords,
         meta={"diagnostic": name, "bits": flag_bits(), "flag_class": QualityFlag.__name__},
         mask=np.zeros(flags.shape, bool),
+        flags=flags,
     )
 
 
@@ -142,4 +149,4 @@ def band_weights(x, lo, hi, n_sub=64):
 
 def split_sequence(data):
     """The cubes of an NDCubeSequence, or None."""
-    return list(data.data) if _is_sequence(data) else None
+    return list(data.data) if is_sequence(data) else None

@@ -10,11 +10,11 @@ import astropy.units as u
 import numpy as np
 from astropy.nddata import StdDevUncertainty
 from astropy.table import QTable
-from ndcube import NDCube
 
 from irispy_plus.diagnostics._ratios import RATIO_FLAGS, RATIOS
 from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.utils.optional import import_optional
+from irispy_plus.utils.quality import DerivedMap
 
 __all__ = ["chianti_ratio_curve", "density_from_ratio"]
 
@@ -71,8 +71,9 @@ def density_from_ratio(ratio, curve, *, density_range=(1e8, 1e13) * u.cm**-3, n_
     Returns
     -------
     dict
-        ``"density"``: an NDCube in cm-3 with uncertainty, NaN and masked outside the
-        curve's range or where the ratio is masked; ``"flags"``: the ratio's flags plus
+        ``"density"``: a `~irispy_plus.utils.quality.DerivedMap` in cm-3 with
+        uncertainty, NaN and masked outside the curve's range or where the ratio is
+        masked, whose ``flags`` are those of ``"flags"``: the ratio's flags plus
         ``OUT_OF_RANGE`` where the ratio is beyond the curve's ends (the low- or
         high-density limit).
 
@@ -98,6 +99,8 @@ def density_from_ratio(ratio, curve, *, density_range=(1e8, 1e13) * u.cm**-3, n_
     log_density, curve_ratio = _curve(curve, density_range, n_samples)
     if isinstance(ratio, dict):
         cube, flags_in = ratio["ratio"], np.asarray(ratio["flags"].data)
+    elif isinstance(ratio, DerivedMap):
+        cube, flags_in = ratio, ratio.flags
     else:
         cube, flags_in = ratio, np.zeros(np.shape(ratio.data), np.int32)
     values = np.asarray(cube.data, float)
@@ -129,15 +132,18 @@ def density_from_ratio(ratio, curve, *, density_range=(1e8, 1e13) * u.cm**-3, n_
         "global_coords": getattr(cube, "global_coords", None),
     }
     return {
-        "density": NDCube(
+        "density": DerivedMap(
             density,
             unit=unit,
             uncertainty=StdDevUncertainty(sigma, unit=unit),
             mask=mask,
             meta={"curve": {"density": 10**log_density * unit, "ratio": curve_ratio}},
+            flags=flags,
             **common,
         ),
-        "flags": NDCube(flags, mask=np.zeros(flags.shape, bool), meta={"bits": dict(RATIO_FLAGS)}, **common),
+        "flags": DerivedMap(
+            flags, mask=np.zeros(flags.shape, bool), meta={"bits": dict(RATIO_FLAGS)}, flags=flags, **common
+        ),
     }
 
 

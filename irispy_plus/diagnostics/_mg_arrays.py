@@ -24,7 +24,7 @@ import numpy as np
 
 from irispy_plus.diagnostics._common import valid_pixels
 from irispy_plus.diagnostics._spline import tension_spline_matrix
-from irispy_plus.fitting._flags import QualityFlag
+from irispy_plus.utils.quality import QualityFlag
 
 __all__ = ["MGII_H_REST", "MGII_K_REST", "TRIPLET", "feature_block", "line_setup"]
 

@@ -22,9 +22,9 @@ from irispy_plus.diagnostics._mg_arrays import (
     feature_block,
     line_setup,
 )
-from irispy_plus.fitting._flags import QualityFlag
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
 from irispy_plus.utils.logger import log
+from irispy_plus.utils.quality import QualityFlag
 
 __all__ = ["mg_features"]
 
@@ -214,6 +214,7 @@ def _maps(packed, unit, coords, vrange):
     data_unit = unit if unit is not None else u.dimensionless_unscaled
     out = {}
     means = {}
+    line_flags = {}
     for i, line in enumerate("kh"):
         col = 8 * i
         flags = packed[..., col + 7].astype(np.int32)
@@ -224,22 +225,31 @@ def _maps(packed, unit, coords, vrange):
             meta = {"diagnostic": "mg_features", "feature": name, "rest_wavelength": rest, "vrange": vrange}
             velocity = packed[..., col + 2 * j]
             intensity = packed[..., col + 2 * j + 1]
-            out[f"{name}_velocity"] = make_map(velocity, coords, kms, meta, ~np.isfinite(velocity) | serious)
+            out[f"{name}_velocity"] = make_map(
+                velocity, coords, kms, meta, ~np.isfinite(velocity) | serious, flags=flags
+            )
             out[f"{name}_intensity"] = make_map(
-                intensity, coords, data_unit, meta, ~np.isfinite(intensity) | serious
+                intensity, coords, data_unit, meta, ~np.isfinite(intensity) | serious, flags=flags
             )
         blue_v, blue_i = packed[..., col + 2], packed[..., col + 3]
         red_v, red_i = packed[..., col + 4], packed[..., col + 5]
         with np.errstate(invalid="ignore", divide="ignore"):
             asym = (blue_i - red_i) / (blue_i + red_i)
         meta = {"diagnostic": "mg_features", "line": line}
-        out[f"{line}_separation"] = make_map(red_v - blue_v, coords, kms, meta)
-        out[f"{line}_asymmetry"] = make_map(asym, coords, u.dimensionless_unscaled, meta)
+        out[f"{line}_separation"] = make_map(red_v - blue_v, coords, kms, meta, flags=flags)
+        out[f"{line}_asymmetry"] = make_map(asym, coords, u.dimensionless_unscaled, meta, flags=flags)
         out[f"{line}_flags"] = flag_map(flags, coords, f"mg_features {line}")
         means[line] = packed[..., col + 6]
+        line_flags[line] = flags
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = means["k"] / means["h"]
-    out["kh_ratio"] = make_map(ratio, coords, u.dimensionless_unscaled, {"diagnostic": "mg_features"})
+    out["kh_ratio"] = make_map(
+        ratio,
+        coords,
+        u.dimensionless_unscaled,
+        {"diagnostic": "mg_features"},
+        flags=line_flags["k"] | line_flags["h"],
+    )
     out["triplet_emission"] = make_map(
         packed[..., 16], coords, u.dimensionless_unscaled, {"diagnostic": "mg_features"}
     )
@@ -248,6 +258,9 @@ def _maps(packed, unit, coords, vrange):
             for j, feature in enumerate(("1v", "1r")):
                 col = 17 + 4 * i + 2 * j
                 meta = {"diagnostic": "mg_features", "feature": f"{line}{feature}"}
-                out[f"{line}{feature}_velocity"] = make_map(packed[..., col], coords, kms, meta)
-                out[f"{line}{feature}_intensity"] = make_map(packed[..., col + 1], coords, data_unit, meta)
+                flags = line_flags[line]
+                out[f"{line}{feature}_velocity"] = make_map(packed[..., col], coords, kms, meta, flags=flags)
+                out[f"{line}{feature}_intensity"] = make_map(
+                    packed[..., col + 1], coords, data_unit, meta, flags=flags
+                )
     return out

@@ -16,8 +16,8 @@ from astropy.nddata import StdDevUncertainty
 from astropy.time import Time
 from ndcube import NDCube
 
-from irispy_plus.fitting._flags import QualityFlag
 from irispy_plus.utils.exceptions import IrispyPlusAlignmentError, IrispyPlusError
+from irispy_plus.utils.quality import DerivedMap, QualityFlag
 
 __all__ = ["RATIOS", "RATIO_FLAGS", "SI_IV_THIN_RATIO", "line_intensity", "line_ratio", "ratio_map"]
 
@@ -114,10 +114,11 @@ def line_intensity(cube, line, *, half_width=0.2 * u.AA, method="moments", **fit
 
     Returns
     -------
-    ndcube.NDCube
+    irispy_plus.utils.quality.DerivedMap
         The intensity map (data unit times Å) with a `~astropy.nddata.StdDevUncertainty`,
         the cube's celestial and time coordinates, and ``meta`` naming the line, window
-        and method.
+        and method; its ``flags`` are ``FILL`` where a sample is masked (moments) or
+        the fit's flags (fit).
 
     Raises
     ------
@@ -158,19 +159,24 @@ def line_intensity(cube, line, *, half_width=0.2 * u.AA, method="moments", **fit
         unit = None if cube.unit is None else u.Unit(cube.unit) * u.AA
         mask = ~np.isfinite(value)
         extra, global_coords, wcs = template.extra_coords, template.global_coords, template.wcs
+        flags = None
     elif method == "fit":
         from irispy_plus.fitting import fit_lines
 
         result = fit_lines(cube, wl_range=(lo, hi), rest_wavelength=rest, **fit_options)
+        if isinstance(result, list):
+            msg = "line_intensity takes one cube, not a raster sequence: call it on each of its cubes."
+            raise IrispyPlusError(msg)
         fitted = result.intensity()
         value, error = fitted.data, fitted.uncertainty.array
         unit, wcs = fitted.unit, fitted.wcs
         extra, global_coords = fitted.extra_coords, getattr(fitted, "global_coords", None)
         mask = ~np.isfinite(value) | result.failed
+        flags = fitted.flags
     else:
         msg = f"method must be 'moments' or 'fit', not {method!r}."
         raise IrispyPlusError(msg)
-    return NDCube(
+    return DerivedMap(
         value,
         wcs=wcs,
         unit=unit,
@@ -179,6 +185,7 @@ def line_intensity(cube, line, *, half_width=0.2 * u.AA, method="moments", **fit
         meta=meta,
         extra_coords=extra,
         global_coords=global_coords,
+        flags=flags,
     )
 
 
@@ -326,15 +333,18 @@ def line_ratio(numerator, denominator, *, min_snr=3.0) -> dict:
     }
     common = _coordinates(numerator)
     return {
-        "ratio": NDCube(
+        "ratio": DerivedMap(
             ratio * scale,
             unit=unit,
             uncertainty=StdDevUncertainty(error * scale, unit=unit),
             mask=mask,
             meta=meta,
+            flags=flags,
             **common,
         ),
-        "flags": NDCube(flags, mask=np.zeros(flags.shape, bool), meta={"bits": dict(RATIO_FLAGS)}, **common),
+        "flags": DerivedMap(
+            flags, mask=np.zeros(flags.shape, bool), meta={"bits": dict(RATIO_FLAGS)}, flags=flags, **common
+        ),
     }
 
 

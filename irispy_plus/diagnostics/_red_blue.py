@@ -5,7 +5,6 @@ Red-blue asymmetry of line profiles: `red_blue_asymmetry`.
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
-from ndcube import NDCube
 from ndcube.wcs.wrappers import CompoundLowLevelWCS
 
 from irispy_plus.diagnostics._axis_wcs import TabularAxisWCS
@@ -16,10 +15,10 @@ from irispy_plus.diagnostics._common import (
     split_sequence,
     valid_pixels,
 )
-from irispy_plus.fitting._fit import _is_dask, _range_slice
-from irispy_plus.fitting._flags import FAILED, QualityFlag
+from irispy_plus.fitting._inputs import is_dask, range_slice
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
+from irispy_plus.utils.quality import FAILED, DerivedMap, QualityFlag
 
 __all__ = ["red_blue_asymmetry"]
 
@@ -114,9 +113,9 @@ def _centres(data, y, x, mask, *, centre, wl_range):
         )
         mu = result.values[..., result.parameter_names.index("mu1")]
         return np.where(result.flags & FAILED, np.nan, mu)
-    sl = _range_slice(x, wl_range)
+    sl = range_slice(x, wl_range)
     part = y[..., sl]
-    if _is_dask(part):
+    if is_dask(part):
         part = part.compute()
     part = np.asarray(part, dtype=float)
     valid = valid_pixels(part, None if mask is None else np.asarray(mask)[..., sl])
@@ -186,11 +185,12 @@ def red_blue_asymmetry(
 
     Returns
     -------
-    asymmetry : ndcube.NDCube
+    asymmetry : irispy_plus.utils.quality.DerivedMap
         Shape ``(*maps, len(offsets))``: the input's celestial and time coordinates
         with a last axis of offsets (``meta["offsets"]``); NaN and masked where a band
-        leaves the window or holds fill, or the centre is unknown.
-    flags : ndcube.NDCube
+        leaves the window or holds fill, or the centre is unknown. Its ``flags`` are
+        each spectrum's flags (below), repeated along the offset axis.
+    flags : irispy_plus.utils.quality.DerivedMap
         `~irispy_plus.fitting.QualityFlag` bits per spectrum: ``NO_DATA`` (some band
         outside the window), ``FILL``, ``NO_SIGNAL``, ``CENTRE_FAILED``.
 
@@ -247,13 +247,13 @@ def red_blue_asymmetry(
     centres = _centres(data if cube is not None else y, y, x, mask, centre=centre, wl_range=wl_range)
     kwargs = {"x": x, "offsets": offsets_kms, "width": width_kms}
     n_out = offsets_kms.size + 1
-    if _is_dask(y) or _is_dask(mask):
+    if is_dask(y) or is_dask(mask):
         import dask.array as da
 
-        y = (y if _is_dask(y) else da.asarray(y)).rechunk({y.ndim - 1: -1})
+        y = (y if is_dask(y) else da.asarray(y)).rechunk({y.ndim - 1: -1})
         args = [y, da.from_array(centres[..., None], chunks=(*y.chunks[:-1], (1,)))]
         if mask is not None:
-            lazy = mask if _is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
+            lazy = mask if is_dask(mask) else da.from_array(np.broadcast_to(mask, y.shape), chunks=y.chunks)
             args.insert(1, lazy.rechunk(y.chunks))
 
         def block(y_block, *rest):
@@ -286,7 +286,8 @@ def red_blue_asymmetry(
         "width": width,
         "centre": centre if isinstance(centre, str) else u.Quantity(centre, u.AA),
     }
-    asymmetry = NDCube(
+    flags = packed[..., -1].astype(np.int32)
+    asymmetry = DerivedMap(
         rb,
         wcs=wcs,
         unit=u.dimensionless_unscaled,
@@ -294,5 +295,7 @@ def red_blue_asymmetry(
         meta=meta,
         extra_coords=extra,
         global_coords=global_coords,
+        # One spectrum's flags for each of its offsets.
+        flags=np.repeat(flags[..., None], rb.shape[-1], axis=-1),
     )
-    return asymmetry, flag_map(packed[..., -1], coords, "red_blue_asymmetry")
+    return asymmetry, flag_map(flags, coords, "red_blue_asymmetry")

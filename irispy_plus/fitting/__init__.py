@@ -10,9 +10,10 @@ input's coordinates, and derived intensity, Doppler velocity, width and non-ther
 velocity maps.
 """
 
-from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
+from irispy_plus.fitting._fit import fit_lines
 from irispy_plus.fitting._flags import FitFlag, QualityFlag
-from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
+from irispy_plus.fitting._guess import auto_guess, default_limits
+from irispy_plus.fitting._models import LineModel
 from irispy_plus.fitting._moment_maps import moments
 from irispy_plus.fitting._presets import (
     MGII_H,
@@ -26,6 +27,7 @@ from irispy_plus.fitting._presets import (
     fit_siiv,
 )
 from irispy_plus.fitting._result import FitResult
+from irispy_plus.utils.exceptions import IrispyPlusFitError
 
 __all__ = [
     "MGII_H",

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from irispy_plus.fitting._models import IrispyPlusFitError
+from irispy_plus.utils.exceptions import IrispyPlusFitError
 
 __all__ = ["Constraints"]
 

@@ -10,18 +10,12 @@ parameters have shape ``(N, P)`` and the result ``(N, M)`` for ``M`` wavelengths
 
 import numpy as np
 
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusFitError
 
 __all__ = ["IrispyPlusFitError", "LineModel"]
 
 _KINDS = ("gaussian", "lorentzian")
 _BACKGROUNDS = ("constant", "linear")
-
-
-class IrispyPlusFitError(IrispyPlusError, ValueError):
-    """
-    A fit was asked for with inconsistent or invalid arguments.
-    """
 
 
 class LineModel:
@@ -292,25 +286,3 @@ class LineModel:
                 dx *= inv
                 np.multiply(term, dx, out=jac[k + 2])
         return model, jac
-
-    def integrated_intensity(self, params, index=1):
-        """
-        The integral over wavelength of component ``index``: amplitude times width.
-
-        Gaussian: ``amp * sigma * sqrt(2 pi)``; Lorentzian: ``amp * gamma * pi``.
-
-        Parameters
-        ----------
-        params : numpy.ndarray
-            Shape ``(..., P)``.
-        index : int, optional
-            Component, from 1.
-
-        Returns
-        -------
-        numpy.ndarray
-            Shape ``(...)``, in data unit times Å.
-        """
-        block = np.asarray(params)[..., self.component_slice(index)]
-        factor = np.sqrt(2 * np.pi) if self.components[index - 1] == "gaussian" else np.pi
-        return factor * block[..., 0] * block[..., 2]

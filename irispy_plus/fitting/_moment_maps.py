@@ -5,13 +5,12 @@ Moment maps of a cube: the fast first look at a spectral window.
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
-from ndcube import NDCube
 
-from irispy_plus.fitting._fit import _is_dask, _range_slice, _unpack
-from irispy_plus.fitting._flags import QualityFlag, flag_bits
+from irispy_plus.fitting._inputs import is_dask, range_slice, unpack_spectra
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.fitting._result import _pixel_wcs
 from irispy_plus.utils._plotting import as_map
+from irispy_plus.utils.quality import DerivedMap, QualityFlag, flag_bits
 
 __all__ = ["moments"]
 
@@ -51,14 +50,15 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
 
     Returns
     -------
-    dict of ndcube.NDCube
+    dict of irispy_plus.utils.quality.DerivedMap
         ``intensity`` (integral above the background, data unit times Å), ``centroid``
         (Å), ``width`` (square root of the second central moment, Å), ``peak`` and
         ``background`` (data unit), ``peak_wavelength`` (Å), and ``velocity`` (km/s) if a
         rest wavelength is given; maps carry the cube's celestial and time coordinates.
-        ``flags``: `~irispy_plus.fitting.QualityFlag` bits per spectrum (``FILL``: some
-        pixels of the range are masked or not finite; ``NO_DATA``: all are;
-        ``NO_SIGNAL``: nothing above the background).
+        Every map's ``flags`` are `~irispy_plus.fitting.QualityFlag` bits per spectrum
+        (``FILL``: some pixels of the range are masked or not finite; ``NO_DATA``: all
+        are; ``NO_SIGNAL``: nothing above the background), also given as the map
+        ``flags``.
 
     Examples
     --------
@@ -70,18 +70,18 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
     >>> maps["velocity"].data.round(1), maps["width"].data.round(3)
     (array([6.4, 6.4]), array([0.05, 0.05]))
     """
-    y, x_full, _, mask, unit, cube = _unpack(data, wavelength, None, mask)
-    sl = _range_slice(x_full, wl_range)
+    y, x_full, _, mask, unit, cube = unpack_spectra(data, wavelength, None, mask)
+    sl = range_slice(x_full, wl_range)
     x = x_full[sl]
     y = y[..., sl]
     if mask is not None:
         mask = mask[..., sl]
-    if _is_dask(y) or _is_dask(mask):
+    if is_dask(y) or is_dask(mask):
         import dask.array as da
 
-        y = y if _is_dask(y) else da.asarray(y)
+        y = y if is_dask(y) else da.asarray(y)
         y = y.rechunk({y.ndim - 1: -1})
-        args = [y] if mask is None else [y, (mask if _is_dask(mask) else da.asarray(mask)).rechunk(y.chunks)]
+        args = [y] if mask is None else [y, (mask if is_dask(mask) else da.asarray(mask)).rechunk(y.chunks)]
         func = _block if mask is not None else (lambda block, x: _block(block, None, x=x))
         packed = da.map_blocks(
             func,
@@ -107,11 +107,12 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
         wcs, extra, global_coords = maps.wcs, maps.extra_coords, getattr(maps, "global_coords", None)
     else:
         wcs, extra, global_coords = _pixel_wcs(packed.ndim - 1), None, None
+    flags = packed[..., len(_KEYS)].astype(np.int32)
     out = {}
     for i, key in enumerate(_KEYS):
         values = packed[..., i]
         out[key] = as_map(
-            NDCube(
+            DerivedMap(
                 values,
                 wcs=wcs,
                 unit=units[key],
@@ -119,22 +120,23 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
                 meta={"moment": key},
                 extra_coords=extra,
                 global_coords=global_coords,
+                flags=flags,
             )
         )
-    flags = packed[..., len(_KEYS)].astype(np.int32)
-    out["flags"] = NDCube(
+    out["flags"] = DerivedMap(
         flags,
         wcs=wcs,
         mask=np.zeros(flags.shape, bool),
         meta={"moment": "flags", "bits": flag_bits()},
         extra_coords=extra,
         global_coords=global_coords,
+        flags=flags,
     )
     if rest_wavelength is not None:
         rest = u.Quantity(rest_wavelength, u.AA).to_value(u.AA)
         velocity = const.c.to_value(u.km / u.s) * (packed[..., 4] - rest) / rest
         out["velocity"] = as_map(
-            NDCube(
+            DerivedMap(
                 velocity,
                 wcs=wcs,
                 unit=u.km / u.s,
@@ -142,6 +144,7 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
                 meta={"moment": "velocity", "rest_wavelength": rest * u.AA},
                 extra_coords=extra,
                 global_coords=global_coords,
+                flags=flags,
             )
         )
     return out

@@ -9,14 +9,23 @@ plot it; called on a cube or an array of spectra (wavelength last) they return a
 `~irispy_plus.fitting.FitResult`.
 """
 
+from collections.abc import Sequence
 from functools import partial
+from typing import Any, cast
 
 import astropy.units as u
 import numpy as np
+import numpy.typing as npt
 
-from irispy_plus.fitting._fit import auto_guess, default_limits, fit_lines
-from irispy_plus.fitting._models import IrispyPlusFitError
+from irispy_plus.fitting._fit import fit_lines
+from irispy_plus.fitting._guess import auto_guess, default_limits
+from irispy_plus.fitting._inputs import cube_wavelength, is_sequence
+from irispy_plus.fitting._models import LineModel
 from irispy_plus.fitting._moments import moment_arrays
+from irispy_plus.fitting._result import FitResult
+from irispy_plus.physics.lines import find_lines, rest_wavelength
+from irispy_plus.utils.exceptions import IrispyPlusFitError
+from irispy_plus.utils.optional import import_optional
 
 __all__ = [
     "MGII_H",
@@ -30,12 +39,22 @@ __all__ = [
     "fit_siiv",
 ]
 
-#: Rest wavelengths used by the presets (Å, vacuum), as in the tutorial.
-SIIV_1394 = 1393.76
-SIIV_1403 = 1402.77
-MGII_K = 2796.35
-MGII_H = 2803.53
-MGII_TRIPLET = 2798.79  # the blend of 2798.754 and 2798.823
+
+def _rest(ion, near):
+    """The rest wavelength (Å) of the line of ``ion`` nearest ``near`` in the line list."""
+    return float(rest_wavelength(ion, near=near).to_value(u.AA))
+
+
+#: Rest wavelengths used by the presets (Å, vacuum), taken from the IRIS line list
+#: (`irispy_plus.physics.line_list`); the triplet is the mean of its blended 2798.754
+#: and 2798.823 Å lines.
+SIIV_1394 = _rest("Si IV", 1394)
+SIIV_1403 = _rest("Si IV", 1403)
+MGII_K = _rest("Mg II", 2796.4)
+MGII_H = _rest("Mg II", 2803.5)
+MGII_TRIPLET = float(
+    np.mean(find_lines(ion="Mg II", wavelength_range=[2798.7, 2798.9] * u.AA)["wavelength"].to_value(u.AA))
+)
 
 
 class SpectrumFit:
@@ -68,7 +87,7 @@ class SpectrumFit:
         The plot, if one was made.
     """
 
-    def __init__(self, result, data, figure=None):
+    def __init__(self, result: FitResult, data: np.ndarray, figure: Any = None) -> None:
         x = result.wavelength.to_value(u.AA)
         values = result.values.reshape(-1)
         model = result.model
@@ -126,8 +145,6 @@ class SpectrumFit:
         -------
         matplotlib.axes.Axes
         """
-        from irispy_plus.utils.optional import import_optional
-
         plt = import_optional("matplotlib.pyplot", "visualization")
         if axes is None:
             _, axes = plt.subplots()
@@ -143,15 +160,13 @@ class SpectrumFit:
 
 
 def _is_single(spectrum):
-    from irispy_plus.fitting._fit import _is_sequence
-
-    return not hasattr(spectrum, "wcs") and not _is_sequence(spectrum) and np.ndim(spectrum) == 1
+    return not hasattr(spectrum, "wcs") and not is_sequence(spectrum) and np.ndim(spectrum) == 1
 
 
-def _run(spectrum, wavelength, plot, **kwargs):
+def _run(spectrum, wavelength, plot, **kwargs) -> "SpectrumFit | FitResult | list[FitResult]":
     if _is_single(spectrum):
         data = u.Quantity(spectrum).value if isinstance(spectrum, u.Quantity) else np.asarray(spectrum, float)
-        result = fit_lines(data[None, :], wavelength, progress=False, **kwargs)
+        result = cast("FitResult", fit_lines(data[None, :], wavelength, progress=False, **kwargs))
         x = result.wavelength.to_value(u.AA)
         full = u.Quantity(wavelength, u.AA).to_value(u.AA)
         i0 = int(np.argmin(np.abs(full - x[0])))
@@ -163,34 +178,30 @@ def _run(spectrum, wavelength, plot, **kwargs):
 
 
 def _wave_range(spectrum, wavelength):
-    from irispy_plus.fitting._fit import _is_sequence
-
-    if _is_sequence(spectrum):
+    if is_sequence(spectrum):
         spectrum = spectrum.data[0]
     if wavelength is None:
-        from irispy_plus.fitting._fit import _cube_wavelength
-
-        wavelength = _cube_wavelength(spectrum)
+        wavelength = cube_wavelength(spectrum)
     x = u.Quantity(wavelength, u.AA).to_value(u.AA)
     return float(np.min(x)), float(np.max(x))
 
 
 def fit_siiv(
-    spectrum,
-    wavelength=None,
+    spectrum: Any,
+    wavelength: u.Quantity | npt.ArrayLike | None = None,
     *,
-    init_vals=None,
-    limits=None,
-    wl_range=None,
-    two=False,
-    three=False,
-    lorentz=False,
-    line=None,
-    plot=True,
-    **kwargs,
-):
+    init_vals: npt.ArrayLike | None = None,
+    limits: npt.ArrayLike | None = None,
+    wl_range: u.Quantity | Sequence[float] | None = None,
+    two: bool = False,
+    three: bool = False,
+    lorentz: bool = False,
+    line: float | None = None,
+    plot: bool = True,
+    **kwargs: Any,
+) -> "SpectrumFit | FitResult | list[FitResult]":
     """
-    Fit Si IV 1393.76 or 1402.77 Å with one Gaussian (or two, three, or a Lorentzian).
+    Fit Si IV 1393.755 or 1402.770 Å with one Gaussian (or two, three, or a Lorentzian).
 
     Parameters
     ----------
@@ -400,17 +411,17 @@ def _mgii_limits(layout, model, x):
 
 
 def fit_mgii(
-    spectrum,
-    wavelength=None,
+    spectrum: Any,
+    wavelength: u.Quantity | npt.ArrayLike | None = None,
     *,
-    init_vals=None,
-    limits=None,
-    wl_range=None,
-    four=False,
-    five=False,
-    plot=True,
-    **kwargs,
-):
+    init_vals: npt.ArrayLike | None = None,
+    limits: npt.ArrayLike | None = None,
+    wl_range: u.Quantity | Sequence[float] | None = None,
+    four: bool = False,
+    five: bool = False,
+    plot: bool = True,
+    **kwargs: Any,
+) -> "SpectrumFit | FitResult | list[FitResult]":
     """
     Fit Mg II k and h with seven Gaussians (or four, or five).
 
@@ -467,8 +478,6 @@ def fit_mgii(
         wl_range = [2795.3, 2804.6]
     components = ["gaussian"] * n_comp
     if limits is None:
-        from irispy_plus.fitting._models import LineModel
-
         lo, hi = _wave_range(spectrum, wavelength)
         x = np.linspace(max(lo, wl_range[0]), min(hi, wl_range[1]), 3)
         limits = _mgii_limits(layout, LineModel(components), x)
@@ -488,18 +497,18 @@ def fit_mgii(
 
 
 def fit_gen(
-    spectrum,
-    wavelength=None,
+    spectrum: Any,
+    wavelength: u.Quantity | npt.ArrayLike | None = None,
     *,
-    init_vals=None,
-    limits=None,
-    wl_range=None,
-    lorentz=False,
-    n_components=None,
-    rest_wavelength=None,
-    plot=True,
-    **kwargs,
-):
+    init_vals: npt.ArrayLike | None = None,
+    limits: npt.ArrayLike | None = None,
+    wl_range: u.Quantity | Sequence[float] | None = None,
+    lorentz: bool = False,
+    n_components: int | None = None,
+    rest_wavelength: u.Quantity | float | Sequence[float] | None = None,
+    plot: bool = True,
+    **kwargs: Any,
+) -> "SpectrumFit | FitResult | list[FitResult]":
     """
     Fit any line with Gaussians (or Lorentzians) on a constant background.
 

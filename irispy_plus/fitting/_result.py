@@ -2,18 +2,24 @@
 The result of fitting many spectra: parameter maps, uncertainties, chi-square and flags.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
+import numpy.typing as npt
 from astropy.nddata import StdDevUncertainty
 from astropy.wcs import WCS
 from ndcube import NDCube
 
 from irispy_plus.fitting._flags import FAILED, FitFlag
-from irispy_plus.fitting._models import IrispyPlusFitError, LineModel
+from irispy_plus.fitting._models import LineModel
 from irispy_plus.physics.nonthermal import FWHM_PER_SIGMA, nonthermal_velocity
 from irispy_plus.physics.velocities import doppler_velocity, reference_offset
 from irispy_plus.utils._plotting import as_map
+from irispy_plus.utils.exceptions import IrispyPlusFitError
+from irispy_plus.utils.quality import DerivedMap
 
 __all__ = ["FitResult"]
 
@@ -33,7 +39,9 @@ class FitResult:
 
     The result holds plain arrays plus a WCS and metadata, so that it can be written out
     and read back (an ASDF converter needs exactly the attributes listed below); the
-    NDCubes it hands out are built on request from them.
+    maps it hands out (parameters, intensity, width, Doppler and non-thermal velocity)
+    are built on request from them, as `~irispy_plus.utils.quality.DerivedMap` cubes:
+    masked where the fit failed, and with the fit's `flags` as their ``flags``.
 
     Parameters
     ----------
@@ -88,21 +96,21 @@ class FitResult:
 
     def __init__(
         self,
-        model,
-        values,
-        errors,
-        chi2,
-        flags,
+        model: LineModel | dict,
+        values: npt.ArrayLike,
+        errors: npt.ArrayLike,
+        chi2: npt.ArrayLike,
+        flags: npt.ArrayLike,
         *,
-        n_iterations,
-        wavelength,
-        unit=None,
-        wcs=None,
-        profile_wcs=None,
-        extra_coords=None,
-        global_coords=None,
-        meta=None,
-    ):
+        n_iterations: npt.ArrayLike,
+        wavelength: u.Quantity | npt.ArrayLike,
+        unit: u.UnitBase | str | None = None,
+        wcs: Any = None,
+        profile_wcs: Any = None,
+        extra_coords: Any = None,
+        global_coords: Any = None,
+        meta: dict | None = None,
+    ) -> None:
         self.model = model if isinstance(model, LineModel) else LineModel.from_dict(model)
         self.values = np.asarray(values, dtype=float)
         self.errors = np.asarray(errors, dtype=float)
@@ -125,22 +133,22 @@ class FitResult:
         )
 
     @property
-    def shape(self):
+    def shape(self) -> tuple[int, ...]:
         """The shape of the maps (the input's shape without its spectral axis)."""
         return self.chi2.shape
 
     @property
-    def parameter_names(self):
+    def parameter_names(self) -> list[str]:
         """Parameter names, e.g. ``['c', 'amp1', 'mu1', 'sigma1']``."""
         return self.model.parameter_names
 
     @property
-    def converged(self):
+    def converged(self) -> np.ndarray:
         """True where a spectrum was fitted and converged (bool array)."""
         return (self.flags & FAILED) == 0
 
     @property
-    def failed(self):
+    def failed(self) -> np.ndarray:
         """True where a spectrum has no usable fit (bool array)."""
         return ~self.converged
 
@@ -161,7 +169,7 @@ class FitResult:
 
     def _cube(self, data, unit, uncertainty=None, meta=None):
         return as_map(
-            NDCube(
+            DerivedMap(
                 np.asarray(data),
                 wcs=self.wcs,
                 unit=unit,
@@ -170,10 +178,11 @@ class FitResult:
                 meta={**self.meta, **(meta or {})},
                 extra_coords=self.extra_coords,
                 global_coords=self.global_coords,
+                flags=self.flags,
             )
         )
 
-    def parameter(self, name):
+    def parameter(self, name: str) -> DerivedMap:
         """
         The map of one parameter, with its uncertainty.
 
@@ -184,7 +193,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             Values with unit, `~astropy.nddata.StdDevUncertainty` uncertainties, mask True
             where the fit failed, and the input's celestial/time coordinates.
 
@@ -196,7 +205,7 @@ class FitResult:
         i = self._index(name)
         return self._cube(self.values[..., i], self._unit_of(name), self.errors[..., i], {"parameter": name})
 
-    def uncertainty(self, name):
+    def uncertainty(self, name: str) -> DerivedMap:
         """
         The map of the 1-sigma uncertainty of one parameter.
 
@@ -207,32 +216,32 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
         """
         i = self._index(name)
         return self._cube(self.errors[..., i], self._unit_of(name), meta={"parameter": f"{name} error"})
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> DerivedMap:
         return self.parameter(name)
 
     @property
-    def parameters(self):
+    def parameters(self) -> dict[str, DerivedMap]:
         """dict: one NDCube per parameter name (see `parameter`)."""
         return {name: self.parameter(name) for name in self.parameter_names}
 
     @property
-    def uncertainties(self):
+    def uncertainties(self) -> dict[str, DerivedMap]:
         """dict: one NDCube of 1-sigma uncertainties per parameter name."""
         return {name: self.uncertainty(name) for name in self.parameter_names}
 
     @property
-    def chi2_cube(self):
+    def chi2_cube(self) -> DerivedMap:
         """ndcube.NDCube: reduced chi-square map."""
         return self._cube(self.chi2, u.dimensionless_unscaled, meta={"parameter": "reduced chi2"})
 
     @property
-    def flags_cube(self):
-        """ndcube.NDCube: `~irispy_plus.fitting.FitFlag` bits map."""
+    def flags_cube(self) -> NDCube:
+        """ndcube.NDCube: `~irispy_plus.fitting.FitFlag` bits map (the ``flags`` of every map of the fit)."""
         return as_map(
             NDCube(
                 self.flags,
@@ -251,7 +260,7 @@ class FitResult:
         sl = self.model.component_slice(component)
         return sl.start, self.model.components[component - 1]
 
-    def intensity(self, component=1):
+    def intensity(self, component: int = 1) -> DerivedMap:
         """
         Integrated line intensity of a component: ``amp * sigma * sqrt(2 pi)`` (Gaussian) or
         ``amp * gamma * pi`` (Lorentzian).
@@ -263,7 +272,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             In data unit times Å, with uncertainty (propagated from the amplitude and width
             uncertainties, their correlation neglected).
         """
@@ -276,7 +285,7 @@ class FitResult:
             error = np.abs(value) * np.hypot(damp / amp, dwidth / width)
         return self._cube(value, self._unit_of("amp") * u.AA, error, {"parameter": f"intensity{component}"})
 
-    def line_width(self, component=1, fwhm=False, velocity=False):
+    def line_width(self, component: int = 1, fwhm: bool = False, velocity: bool = False) -> DerivedMap:
         """
         The width of a component.
 
@@ -291,7 +300,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
         """
         k, kind = self._component(component)
         scale = 1.0
@@ -320,7 +329,13 @@ class FitResult:
             return rest[min(component, rest.size) - 1]
         return rest
 
-    def doppler_velocity(self, component=1, rest_wavelength=None, observer=False, reference=None):
+    def doppler_velocity(
+        self,
+        component: int = 1,
+        rest_wavelength: u.Quantity | float | None = None,
+        observer: bool = False,
+        reference: "FitResult | u.Quantity | None" = None,
+    ) -> DerivedMap:
         """
         Doppler velocity map of a component's centroid.
 
@@ -341,7 +356,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             km/s, positive for red shifts, with uncertainty.
 
         Raises
@@ -371,7 +386,13 @@ class FitResult:
         error = (self.errors[..., k + 1] * u.AA / rest * _C_KMS).to(u.km / u.s)
         return self._cube(velocity.value, velocity.unit, error.value, {"parameter": f"velocity{component}"})
 
-    def nonthermal_velocity(self, component=1, ion=None, rest_wavelength=None, **kwargs):
+    def nonthermal_velocity(
+        self,
+        component: int = 1,
+        ion: str | None = None,
+        rest_wavelength: u.Quantity | float | None = None,
+        **kwargs: Any,
+    ) -> DerivedMap:
         """
         Non-thermal velocity map of a Gaussian component (see
         `irispy_plus.physics.nonthermal_velocity` for the formula and keywords).
@@ -389,7 +410,7 @@ class FitResult:
 
         Returns
         -------
-        ndcube.NDCube
+        irispy_plus.utils.quality.DerivedMap
             km/s.
         """
         ion = ion or self.meta.get("ion")
@@ -399,7 +420,7 @@ class FitResult:
         width = self.line_width(component)
         return nonthermal_velocity(width, ion, self._rest(component, rest_wavelength), **kwargs)
 
-    def profile(self, components=None):
+    def profile(self, components: Sequence[int] | None = None) -> NDCube:
         """
         The fitted profiles on the fitted wavelengths.
 
@@ -418,7 +439,7 @@ class FitResult:
         wcs = self.profile_wcs if self.profile_wcs is not None else _pixel_wcs(data.ndim)
         return NDCube(data, wcs=wcs, unit=self.unit, meta=dict(self.meta))
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """
         The result as plain values (arrays, the model as a dict, the WCS objects as they are).
 

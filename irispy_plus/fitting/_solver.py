@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 
 from irispy_plus.fitting._lm import Problem, State, finish, iterate, start_batch
-from irispy_plus.fitting._models import IrispyPlusFitError
+from irispy_plus.utils.exceptions import IrispyPlusFitError
 
 __all__ = ["solve"]
 

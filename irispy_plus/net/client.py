@@ -34,6 +34,7 @@ from irispy_plus.net._scripts import write_scripts
 from irispy_plus.net._table import IRISHCRResponseTable, read_saved_results
 from irispy_plus.net._walker import walker
 from irispy_plus.utils.exceptions import IrispyPlusDownloadError, IrispyPlusSearchError, warn_user
+from irispy_plus.utils.windows import HCR_WINDOWS
 
 __all__ = ["IRISHCRClient", "check_destination", "check_template", "get_fits", "load_results"]
 
@@ -54,9 +55,6 @@ _TARGETS = (
     ("PL", "Plage"),
     ("LIMB", "Limb"),
 )
-# Window names as the HCR writes them; the Mg II wing windows ("2832", "2814", "2826") and
-# "1343" are bare numbers, which make no attribute names, so only these are registered.
-_WINDOWS = ("C II 1336", "O I 1356", "Si IV 1394", "Si IV 1403", "Fe XII 1349", "Mg II k 2796")
 
 
 class IRISHCRClient(BaseClient):
@@ -327,7 +325,7 @@ class IRISHCRClient(BaseClient):
                 ("sji_deconvolved", "Deconvolved slit-jaw image series"),
                 ("sdo", "Co-aligned SDO cubes (SDO.tar.gz)"),
             ],
-            iris_attrs.SpectralWindows: [(name, f"Spectral window {name}") for name in _WINDOWS],
+            iris_attrs.SpectralWindows: [(name, f"Spectral window {name}") for name in HCR_WINDOWS],
             iris_attrs.HasData: [("True", "Final Level 2 data exist")],
         }
 

@@ -14,7 +14,8 @@ import astropy.units as u
 import numpy as np
 from astropy.table import QTable
 
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusLineError
+from irispy_plus.utils.windows import STANDARD_WINDOWS
 
 __all__ = [
     "IrispyPlusLineError",
@@ -28,32 +29,7 @@ __all__ = [
 
 _LINES_FILE = Path(__file__).parent / "lines.ecsv"
 
-# label: (channel, nominal minimum, nominal maximum in Å). The ranges are those of the
-# full-size windows of common OBS tables; a given observation may read out less.
-_WINDOWS = {
-    "C II 1336": ("FUV short", 1332.6, 1337.4),
-    "1343": ("FUV short", 1342.3, 1344.3),
-    "Fe XII 1349": ("FUV short", 1347.6, 1350.9),
-    "Cl I 1352": ("FUV short", 1350.9, 1352.4),
-    "C I 1354": ("FUV short", 1353.5, 1355.1),
-    "O I 1356": ("FUV short", 1352.2, 1356.5),
-    "Si IV 1394": ("FUV long", 1390.8, 1395.9),
-    "Si IV 1403": ("FUV long", 1398.6, 1406.1),
-    "Mg II k 2796": ("NUV", 2790.4, 2806.7),
-    "Mg II h 2803": ("NUV", 2801.5, 2805.5),
-    "2814": ("NUV", 2812.5, 2816.4),
-    "2826": ("NUV", 2824.7, 2828.6),
-    "2832": ("NUV", 2831.2, 2834.3),
-}
-
-
-class IrispyPlusLineError(IrispyPlusError, KeyError):
-    """
-    A line, ion or spectral window asked for is not in the IRIS line list.
-    """
-
-    def __str__(self):
-        return str(self.args[0]) if self.args else ""
+_WINDOWS = STANDARD_WINDOWS
 
 
 @cache

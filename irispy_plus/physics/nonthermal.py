@@ -259,9 +259,11 @@ def nonthermal_velocity(
 
     Returns
     -------
-    `~astropy.units.Quantity` or `ndcube.NDCube`
+    `~astropy.units.Quantity` or `~irispy_plus.utils.quality.DerivedMap`
         Non-thermal velocity in km/s (0 where the line is narrower than instrumental plus
-        thermal, NaN where the width is NaN); a cube keeps the input's WCS and meta.
+        thermal, NaN where the width is NaN); a cube gives a map with the input's WCS,
+        coordinates, mask and meta, and the width map's quality flags (``FILL`` where
+        the width is masked or NaN if it has none).
 
     Raises
     ------
@@ -298,20 +300,21 @@ def nonthermal_velocity(
     v_nt, _ = _nonthermal(fwhm, inst.to_value(u.AA), therm.to_value(u.AA), wave_aa)
     if not cube:
         return v_nt * (u.km / u.s)
-    from ndcube import NDCube
-
     from irispy_plus.utils._plotting import as_map
+    from irispy_plus.utils.quality import DerivedMap
 
     meta = dict(width.meta or {})
     component = str(meta.get("parameter", "")).removeprefix("width")
     meta["parameter"] = f"nonthermal{component}"
     return as_map(
-        NDCube(
+        DerivedMap(
             v_nt,
             wcs=width.wcs,
             unit=u.km / u.s,
             mask=getattr(width, "mask", None),
             meta=meta,
             extra_coords=getattr(width, "extra_coords", None),
+            global_coords=getattr(width, "global_coords", None),
+            flags=width.flags if isinstance(width, DerivedMap) else None,
         )
     )

@@ -16,17 +16,11 @@ import astropy.constants as const
 import astropy.units as u
 import numpy as np
 
-from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.exceptions import IrispyPlusVelocityError
 
 __all__ = ["IrispyPlusVelocityError", "doppler_velocity", "reference_offset", "velocity_to_wavelength"]
 
 _C = const.c.to(u.km / u.s)
-
-
-class IrispyPlusVelocityError(IrispyPlusError, ValueError):
-    """
-    Per-exposure velocities do not match the exposures of the data.
-    """
 
 
 def _per_exposure(values, shape, exposure_axis):

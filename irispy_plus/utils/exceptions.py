@@ -16,14 +16,17 @@ __all__ = [
     "IrispyPlusDownloadError",
     "IrispyPlusError",
     "IrispyPlusFileError",
+    "IrispyPlusFitError",
     "IrispyPlusHeaderError",
     "IrispyPlusIndexError",
     "IrispyPlusLimitError",
+    "IrispyPlusLineError",
     "IrispyPlusMapError",
     "IrispyPlusObsIDError",
     "IrispyPlusSearchError",
     "IrispyPlusUsageError",
     "IrispyPlusUserWarning",
+    "IrispyPlusVelocityError",
     "IrispyPlusWarning",
     "warn_user",
 ]
@@ -120,6 +123,27 @@ class IrispyPlusDetectorError(IrispyPlusError, ValueError):
 class IrispyPlusObsIDError(IrispyPlusError, ValueError):
     """
     An OBSID is malformed, or the OBS tables shipped with irispy-plus cannot decode it.
+    """
+
+
+class IrispyPlusFitError(IrispyPlusError, ValueError):
+    """
+    A fit was asked for with inconsistent or invalid arguments.
+    """
+
+
+class IrispyPlusLineError(IrispyPlusError, KeyError):
+    """
+    A line, ion or spectral window asked for is not in the IRIS line list.
+    """
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+class IrispyPlusVelocityError(IrispyPlusError, ValueError):
+    """
+    Per-exposure velocities do not match the exposures of the data.
     """
 
 

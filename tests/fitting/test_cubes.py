@@ -9,7 +9,7 @@ import pytest
 from irispy_plus import read_files
 from irispy_plus.data import sample
 from irispy_plus.fitting import FitResult, fit_lines, fit_mgii, fit_siiv, moments
-from irispy_plus.fitting import _fit as fitting_module
+from irispy_plus.fitting import _run as fitting_run
 from irispy_plus.testing.spectra import FUV_STEP, synthetic_spectra
 
 
@@ -105,7 +105,7 @@ def _synthetic_cube(n0=24, n1=30):
 @pytest.mark.parametrize("processes", [False, True])
 def test_local_cluster_gives_in_memory_answer(processes, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    monkeypatch.setattr(fitting_module, "_BLOCK_SPECTRA", 150)  # several blocks of this small cube
+    monkeypatch.setattr(fitting_run, "_BLOCK_SPECTRA", 150)  # several blocks of this small cube
     x, data, sigma = _synthetic_cube()
     eager = fit_lines(data, x, uncertainty=sigma, rest_wavelength=1402.77)
     lazy_data = da.from_array(data, chunks=(7, 11, -1))

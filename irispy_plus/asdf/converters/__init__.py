@@ -13,6 +13,7 @@ from irispy_plus.asdf.converters._collections import (
 )
 from irispy_plus.asdf.converters._cubes import IRISSJICubeConverter, IRISSpectrogramCubeConverter
 from irispy_plus.asdf.converters._fitting import FitResultConverter
+from irispy_plus.asdf.converters._maps import DerivedMapConverter
 from irispy_plus.asdf.converters._meta import IRISMetaConverter
 from irispy_plus.asdf.converters._poi import PointOfInterestConverter
 from irispy_plus.asdf.converters._search import QueryResponseTableConverter, UnifiedResponseConverter
@@ -21,6 +22,7 @@ from irispy_plus.asdf.converters._wcs import IRISRasterWCSConverter, IRISSJIWCSC
 
 __all__ = [
     "CONVERTERS",
+    "DerivedMapConverter",
     "FitResultConverter",
     "IRISMetaConverter",
     "IRISObservationConverter",
@@ -54,5 +56,6 @@ CONVERTERS = [
     QueryResponseTableConverter(),
     UnifiedResponseConverter(),
     FitResultConverter(),
+    DerivedMapConverter(),
     PointOfInterestConverter(),
 ]
