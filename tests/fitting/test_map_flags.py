@@ -11,10 +11,10 @@ from astropy.wcs import WCS
 
 from irispy_plus import read_files
 from irispy_plus.asdf import load, save
-from irispy_plus.testing.asdf_checks import assert_same_world
 from irispy_plus.data import sample
 from irispy_plus.diagnostics import line_intensity, line_ratio, red_blue_asymmetry
 from irispy_plus.fitting import FitFlag, QualityFlag, fit_siiv, moments
+from irispy_plus.testing.asdf_checks import assert_same_world
 from irispy_plus.utils.exceptions import IrispyPlusMapError
 from irispy_plus.utils.quality import FAILED, DerivedMap
 
