@@ -13,7 +13,7 @@ Fe II 1392.817 Å (FUV, emission).
 
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import astropy.units as u
 import numpy as np
@@ -23,6 +23,9 @@ from irispy_plus.calibration._cube import IRISData
 from irispy_plus.calibration._wavelength import _invalid, apply_wavelength_shift
 from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
+
+if TYPE_CHECKING:
+    from irispy_plus.fitting import FitResult
 
 __all__ = ["ORBITAL_PERIOD", "REFERENCE_LINES", "correct_wavelengths", "wavelength_drift"]
 
@@ -104,12 +107,15 @@ def measure_line(cube, row, window):
     sign = -1.0 if row["absorption"] else 1.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        result = fit_lines(
-            sign * profiles,
-            wavelength[columns],
-            background="linear",
-            uncertainty=np.where(np.isfinite(errors) & (errors > 0), errors, np.nan),
-            dtype=np.float64,
+        result = cast(
+            "FitResult",
+            fit_lines(
+                sign * profiles,
+                wavelength[columns],
+                background="linear",
+                uncertainty=np.where(np.isfinite(errors) & (errors > 0), errors, np.nan),
+                dtype=np.float64,
+            ),
         )
     names = result.parameter_names
     amp = result.values[:, names.index("amp1")]

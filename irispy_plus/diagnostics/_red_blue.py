@@ -2,6 +2,8 @@
 Red-blue asymmetry of line profiles: `red_blue_asymmetry`.
 """
 
+from typing import TYPE_CHECKING, cast
+
 import astropy.constants as const
 import astropy.units as u
 import numpy as np
@@ -19,6 +21,9 @@ from irispy_plus.fitting._inputs import is_dask, range_slice
 from irispy_plus.fitting._moments import moment_arrays
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError
 from irispy_plus.utils.quality import FAILED, DerivedMap, QualityFlag
+
+if TYPE_CHECKING:
+    from irispy_plus.fitting import FitResult
 
 __all__ = ["red_blue_asymmetry"]
 
@@ -108,8 +113,11 @@ def _centres(data, y, x, mask, *, centre, wl_range):
     if centre == "fit":
         from irispy_plus.fitting import fit_lines
 
-        result = fit_lines(
-            data, None if hasattr(data, "wcs") else x, wl_range=wl_range, mask=mask, progress=False
+        result = cast(
+            "FitResult",
+            fit_lines(
+                data, None if hasattr(data, "wcs") else x, wl_range=wl_range, mask=mask, progress=False
+            ),
         )
         mu = result.values[..., result.parameter_names.index("mu1")]
         return np.where(result.flags & FAILED, np.nan, mu)

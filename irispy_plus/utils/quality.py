@@ -189,6 +189,8 @@ class DerivedMap(NDCube):
     <QualityFlag.FILL: 32>
     """
 
+    flags: np.ndarray
+
     def __init__(self, *args, flags=None, **kwargs):
         super().__init__(*args, **kwargs)
         source = args[0] if args else kwargs.get("data")
