@@ -200,23 +200,16 @@ def _invert_one(cube, version, solid_angle, dispersion):
 
 def _map(function, data, *args):
     # Imported here: the cube classes sit below calibration in the package's data flow.
-    from irispy_plus.cubes import (
-        IRISObservation,
-        IRISRasterSequence,
-        RasterCollection,
-        SJICollection,
-    )
+    from irispy_plus.cubes import IRISObservation, IRISRasterSequence
 
     if isinstance(data, IRISRasterSequence):
         return type(data)(
             [function(cube, *args) for cube in data.data], common_axis=data._common_axis, meta=data.meta
         )
-    if isinstance(data, RasterCollection | SJICollection):
+    if isinstance(data, IRISObservation):  # RasterCollection and SJICollection too
         aligned = None if data.aligned_axes is None else tuple(data.aligned_axes.values())
         items = [(key, _map(function, value, *args)) for key, value in data.items()]
         return type(data)(items, aligned_axes=aligned, meta=data.meta)
-    if isinstance(data, IRISObservation):
-        return type(data)({key: _map(function, value, *args) for key, value in data.items()})
     if hasattr(data, "meta") and hasattr(data.meta, "detector"):
         return function(data, *args)
     msg = (

@@ -5,6 +5,7 @@ Small helpers shared by every part of irispy-plus: errors, warnings and the logg
 from irispy_plus.utils.exceptions import (
     IrispyPlusAlignmentError,
     IrispyPlusDamagedFileError,
+    IrispyPlusDeprecationWarning,
     IrispyPlusDiagnosticError,
     IrispyPlusDownloadError,
     IrispyPlusError,
@@ -24,6 +25,7 @@ from irispy_plus.utils.logger import log
 __all__ = [
     "IrispyPlusAlignmentError",
     "IrispyPlusDamagedFileError",
+    "IrispyPlusDeprecationWarning",
     "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
     "IrispyPlusError",

@@ -31,7 +31,7 @@ def _read(cube, item):
     array = cube.data[item]
     if hasattr(array, "compute"):
         array = array.compute(scheduler="synchronous")
-    from irispy_plus.io._lazy import fill_threshold
+    from irispy_plus._lazy import fill_threshold
 
     values = np.array(array, dtype=np.float32)
     # Not an IRIS cube, so no mask from the reader: fill by the same rule.
