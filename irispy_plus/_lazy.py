@@ -348,9 +348,9 @@ class DiskBackedMixin:
 
         Examples
         --------
-        >>> from irispy_plus import read_files
+        >>> from irispy_plus import read_cube
         >>> from irispy_plus.data import sample
-        >>> sji = read_files(sample.SJI_1400)
+        >>> sji = read_cube(sample.SJI_1400)
         >>> frame, mask = sji.read_data(1)
         >>> frame.shape, frame.dtype.name
         ((109, 178), 'float32')

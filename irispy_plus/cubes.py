@@ -46,9 +46,9 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.RASTER, "Si IV 1403")
     >>> cube.shape
     (8, 109, 29)
     >>> cube.spectral_axis[0]
@@ -201,9 +201,9 @@ class IRISSJICube(DiskBackedMixin, NDCube):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> sji.shape
     (2, 109, 178)
     >>> str(sji.time[0].isot)
@@ -235,9 +235,9 @@ class IRISSJICube(DiskBackedMixin, NDCube):
 
         Examples
         --------
-        >>> from irispy_plus import read_files
+        >>> from irispy_plus import read_cube
         >>> from irispy_plus.data import sample
-        >>> read_files(sample.SJI_1400)[1].to_map().date.isot
+        >>> read_cube(sample.SJI_1400)[1].to_map().date.isot
         '2023-04-08T11:42:16.050'
         """
         from irispy_plus.maps import to_map
@@ -250,9 +250,9 @@ class IRISSJICube(DiskBackedMixin, NDCube):
 
         Examples
         --------
-        >>> from irispy_plus import read_files
+        >>> from irispy_plus import read_cube
         >>> from irispy_plus.data import sample
-        >>> len(read_files(sample.SJI_1400).to_maps())
+        >>> len(read_cube(sample.SJI_1400).to_maps())
         2
         """
         from irispy_plus.maps import to_maps
@@ -328,7 +328,7 @@ class IRISObservation(NDCollection):
     >>> obs.windows[:3]
     ['C II 1336', 'Fe XII 1349', 'O I 1356']
     >>> obs.cube("Si IV 1403").shape
-    (320, 109, 29)
+    (187, 40, 29)
     """
 
     def _raster_items(self) -> list[tuple[str, Any]]:

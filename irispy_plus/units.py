@@ -128,7 +128,7 @@ def photon_uncertainty(data, unit):
     >>> import numpy as np
     >>> from irispy_plus.units import DN_FUV, photon_uncertainty
     >>> photon_uncertainty(np.array([0.0, 100.0]), DN_FUV).array.round(2)
-    array([ 3.1 ,  5.93])
+    array([3.1 , 5.88])
     """
     import numpy as np
     from astropy.nddata import StdDevUncertainty

@@ -266,10 +266,10 @@ def radiometric_calibration(
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import radiometric_calibration
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     >>> calibrated = radiometric_calibration(cube, unit=u.W / (u.m**2 * u.sr * u.nm))
     >>> calibrated.unit
     Unit("W / (nm sr m2)")
@@ -307,10 +307,10 @@ def inverse_radiometric_calibration(
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import inverse_radiometric_calibration, radiometric_calibration
     >>> from irispy_plus.data import sample
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> inverse_radiometric_calibration(radiometric_calibration(sji)).unit
     Unit("DN_IRIS_SJI_FUV")
     """

@@ -83,7 +83,7 @@ def test_spectrogram_cube_round_trip(tmp_path, si_iv):
 
 
 def test_nuv_and_sji_units_survive(tmp_path, sns_raster, sji):
-    loaded = _round_trip(tmp_path, sns_raster["Mg II k 2796"][:2])
+    loaded = _round_trip(tmp_path, sns_raster.cube("Mg II k 2796")[:2])
     assert loaded.unit is DN_NUV
     assert _round_trip(tmp_path, sji, "sji").unit is DN_SJI_FUV
     per_second = sji.apply_exposure_time_correction()
@@ -178,7 +178,7 @@ def test_raster_collection_round_trip(tmp_path, sns_raster):
     assert list(loaded) == list(sns_raster)
     assert loaded.aligned_axes == sns_raster.aligned_axes
     for label in sns_raster:
-        assert_same_cube(sns_raster[label], loaded[label])
+        assert_same_cube(sns_raster.cube(label), loaded[label])
     assert str(loaded) == str(sns_raster)
 
 
