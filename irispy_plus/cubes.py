@@ -462,7 +462,9 @@ class IRISObservation(NDCollection):
     tomemmap = unload
 
     def __repr__(self) -> str:
-        parts = [repr(part) for part in (self.raster, self.sji) if part is not None]
+        raster = self.raster
+        parts = [] if raster is None else [repr(raster)]
+        parts += [f"{key}: {value!r}" for key, value in self._sji_items()]
         return "<IRISObservation\n" + "\n".join(parts) + ">"
 
 

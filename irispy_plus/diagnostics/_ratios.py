@@ -340,7 +340,9 @@ def line_ratio(numerator, denominator, *, min_snr=3.0) -> dict:
 
 def _find_window(windows, wavelength):
     # An observation's raster windows (one cube each, for one file); a plain mapping's values.
-    cubes = [windows.cube(label) for label in windows.windows] if hasattr(windows, "cube") else windows.values()
+    cubes = (
+        [windows.cube(label) for label in windows.windows] if hasattr(windows, "cube") else windows.values()
+    )
     for cube in cubes:
         axis = u.Quantity(cube.spectral_axis, u.AA).value
         if axis.min() < wavelength < axis.max():

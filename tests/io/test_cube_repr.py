@@ -91,7 +91,7 @@ def test_sequence_and_collection_reprs():
     slit_jaws = repr(read_files([sample.SJI_1400, sample.SJI_2832]))
     assert slit_jaws.startswith("<SJICollection: 2 slit-jaw series")
     assert "SJI_2832" in slit_jaws
-    observation = repr(read_files(sample.SNS_DIR))
+    observation = repr(read_files(sample.SNS_DIR, as_observation=True))
     assert observation.startswith("<IRISObservation")
     assert "object at 0x" not in observation
     assert observation.count("<IRISSJICube") == 4

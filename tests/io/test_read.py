@@ -322,7 +322,7 @@ def test_folders_are_searched_recursively(tmp_path):
     observation.mkdir()
     for path in sample.RASTER_SERIES:
         shutil.copy(path, observation / path.name)
-    assert len(read_cube(tmp_path, "C II 1336").data) == 3
+    assert len(read_files(tmp_path, windows="C II 1336", as_observation=True)["C II 1336"].data) == 3
 
 
 def test_read_data_without_mask():

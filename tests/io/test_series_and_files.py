@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from astropy.io import fits
 
-from irispy_plus import read_cube
+from irispy_plus import read_cube, read_files
 from irispy_plus.data import sample
 
 
@@ -38,13 +38,13 @@ def test_all_thirteen_repeats_are_kept_in_time_order(tmp_path):
     paths = _write_series(tmp_path, 13)
     rng = np.random.default_rng(3)
     shuffled = [paths[i] for i in rng.permutation(13)]
-    sequence = read_cube(shuffled, "Si IV 1403")
+    sequence = read_files(shuffled, windows="Si IV 1403")["Si IV 1403"]
     assert len(sequence.data) == 13
     assert [cube.meta["RASRPT"] for cube in sequence.data] == list(range(1, 14))
     starts = np.array([(cube.time[0] - sequence.data[0].time[0]).sec for cube in sequence.data])
     assert np.all(np.diff(starts) > 70)
     # A folder of the same files reads the same.
-    assert len(read_cube(tmp_path, "Si IV 1403").data) == 13
+    assert len(read_files(tmp_path, windows="Si IV 1403")["Si IV 1403"].data) == 13
 
 
 def _mapped(path):
