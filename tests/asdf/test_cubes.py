@@ -263,4 +263,4 @@ def test_tables_shared_by_windows_are_written_once(tmp_path):
     tables = [loaded.cube(key).meta["aux table"] for key in loaded]
     assert all(table is tables[0] for table in tables)
     for key in collection:
-        assert_same_meta(collection[key].meta, loaded[key].meta)
+        assert_same_meta(collection.cube(key).meta, loaded.cube(key).meta)
