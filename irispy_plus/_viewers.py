@@ -14,6 +14,7 @@ import importlib
 from typing import Any
 
 from irispy_plus.utils.exceptions import IrispyPlusError
+from irispy_plus.utils.optional import import_optional
 
 __all__ = ["ViewerDescriptor", "Viewers"]
 
@@ -21,6 +22,8 @@ __all__ = ["ViewerDescriptor", "Viewers"]
 _VIEWERS = {
     "raster": {
         "quick_look": ("irispy_plus.visualization.raster_viewer", "quick_look", "visualization"),
+        "plot_map": ("irispy_plus.visualization._maps", "plot_map", "visualization"),
+        "is_celestial_map": ("irispy_plus.visualization._maps", "is_celestial_map", "visualization"),
     },
     "sji": {
         "quick_look": ("irispy_plus.visualization.sji_viewer", "sji_quick_look", "visualization"),
@@ -28,24 +31,16 @@ _VIEWERS = {
     },
 }
 
-#: The third-party packages each extra provides, to tell a missing one from a bug.
-_EXTRA_PACKAGES = {"visualization": ("matplotlib",), "qt": ("pyqtgraph", "PyQt6", "PyQt5", "PySide6")}
+#: The third-party package each extra provides that its viewers cannot run without.
+_EXTRA_PACKAGE = {"visualization": "matplotlib", "qt": "pyqtgraph"}
 
 
 def _viewer_function(kind: str, name: str):
+    """The viewer function ``name`` for ``kind``, imported now; its extra named if missing."""
     module_name, function_name, extra = _VIEWERS[kind][name]
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as error:
-        missing = getattr(error, "name", None) or ""
-        if missing.split(".")[0] not in _EXTRA_PACKAGES[extra]:
-            raise
-        msg = (
-            f"The {name.replace('_', ' ')} viewer needs {missing}, which is not installed. "
-            f"Install it with: pip install 'irispy-plus[{extra}]'"
-        )
-        raise IrispyPlusError(msg) from error
-    return getattr(module, function_name)
+    # The viewer modules import their plotting package inside functions, so check it first.
+    import_optional(_EXTRA_PACKAGE[extra], extra)
+    return getattr(importlib.import_module(module_name), function_name)
 
 
 class Viewers:
@@ -71,6 +66,22 @@ class Viewers:
         slit-jaw series.
         """
         return _viewer_function(self._kind, "quick_look")(self._data, **kwargs)
+
+    def shows_as_map(self) -> bool:
+        """
+        Whether the data are a 2-D image of the Sun (a raster image, ``raster[:, :, i]``)
+        that `plot_map` draws with Solar-X along x.
+        """
+        if "is_celestial_map" not in _VIEWERS[self._kind]:
+            return False
+        return bool(_viewer_function(self._kind, "is_celestial_map")(self._data))
+
+    def plot_map(self, *args: Any, **kwargs: Any) -> Any:
+        """
+        Draw a raster image as a map with a colour bar; see
+        `irispy_plus.visualization.plot_map`.
+        """
+        return _viewer_function(self._kind, "plot_map")(self._data, *args, **kwargs)
 
     def movie(self, **kwargs: Any) -> Any:
         """

@@ -80,10 +80,8 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
         Solar-X along x and a colour bar (see `irispy_plus.visualization.plot_map`),
         anything else with ndcube's plotter.
         """
-        from irispy_plus.visualization._maps import is_celestial_map, plot_map
-
-        if is_celestial_map(self):
-            return plot_map(self, *args, **kwargs)
+        if self.viewer.shows_as_map():
+            return self.viewer.plot_map(*args, **kwargs)
         return super().plot(*args, **kwargs)
 
     def to_map(self, **kwargs):
