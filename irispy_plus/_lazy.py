@@ -19,6 +19,7 @@ is kept with its cubes.
 """
 
 import copy
+from typing import TYPE_CHECKING, Any, Self
 
 import astropy.units as u
 import numpy as np
@@ -282,11 +283,24 @@ class DiskBackedMixin:
     memory and dropping it back to its file.
     """
 
-    _lazy_sources = None
+    _lazy_sources: tuple | None = None
     _photon_uncertainty = False
-    _on_disk = None
+    _on_disk: tuple | None = None
 
-    def attach_lazy_sources(self, sources, photon_uncertainty=False):
+    if TYPE_CHECKING:  # what the cube class this is mixed into provides
+        data: Any
+        mask: Any
+        uncertainty: Any
+        unit: Any
+        meta: Any
+        exposure_time: Any
+        _data: Any
+        _mask: Any
+        _uncertainty: Any
+
+        def _new_instance(self, **kwargs: Any) -> Any: ...
+
+    def attach_lazy_sources(self, sources: tuple, photon_uncertainty: bool = False) -> None:
         """
         Remember the file windows the lazy data and mask read from (see
         `irispy_plus._lazy.lazy_window`), so that slicing the cube slices them
@@ -324,7 +338,7 @@ class DiskBackedMixin:
         new.attach_lazy_sources((scaled, mask), self._photon_uncertainty)
         return new
 
-    def read_data(self, item=Ellipsis, mask=True):
+    def read_data(self, item: Any = Ellipsis, mask: bool = True) -> Any:
         """
         Read part of the cube's data and mask into memory, straight from the file.
 
@@ -365,7 +379,7 @@ class DiskBackedMixin:
             return data, np.zeros(data.shape, dtype=bool) | bool(self.mask)
         return data, np.asarray(self.mask[item])
 
-    def read_raw(self, item=Ellipsis):
+    def read_raw(self, item: Any = Ellipsis) -> tuple | None:
         """
         Read part of the cube's stored integers, unscaled, straight from the file.
 
@@ -387,7 +401,7 @@ class DiskBackedMixin:
             return None
         return self._lazy_sources[0].read_raw(item)
 
-    def load(self):
+    def load(self) -> Self:
         """
         Read the data, mask and uncertainty into memory (in place) and return the cube.
 
@@ -407,7 +421,7 @@ class DiskBackedMixin:
         self._lazy_sources = None
         return self
 
-    def unload(self):
+    def unload(self) -> Self:
         """
         Drop the data read by `load` and go back to reading from the file on use.
 
@@ -435,20 +449,20 @@ class DiskBackedMixin:
     tomemmap = unload
 
     @property
-    def is_lazy(self):
+    def is_lazy(self) -> bool:
         """
         Whether the data are still on disk (read only when used).
         """
         return is_dask_array(self.data)
 
     @property
-    def aux(self):
+    def aux(self) -> Any:
         """
         The auxiliary array rows of this cube's exposures, as an astropy Table.
         """
         return self.meta.aux
 
-    def apply_exposure_time_correction(self, undo=False, force=False):
+    def apply_exposure_time_correction(self, undo: bool = False, force: bool = False) -> Any:
         """
         Divide the data (and uncertainty) by each exposure's own exposure time, giving
         DN/s; ``undo=True`` multiplies back.

@@ -14,6 +14,7 @@ from typing import Any
 
 import astropy.units as u
 import numpy as np
+from astropy.time import Time
 from ndcube import NDCollection, NDCube
 from sunraster import RasterSequence, SpectrogramCube
 
@@ -58,7 +59,7 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
     """
 
     @property
-    def spectral_window(self):
+    def spectral_window(self) -> str:
         """
         The window label, e.g. ``"Si IV 1403"``.
         """
@@ -74,7 +75,7 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
         """
         return self.viewer.quick_look(**kwargs)
 
-    def plot(self, *args, **kwargs):
+    def plot(self, *args: Any, **kwargs: Any) -> Any:
         """
         Plot the cube; an image of the raster (``raster[:, :, i]``) as a map with
         Solar-X along x and a colour bar (see `irispy_plus.visualization.plot_map`),
@@ -84,7 +85,7 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
             return self.viewer.plot_map(*args, **kwargs)
         return super().plot(*args, **kwargs)
 
-    def to_map(self, **kwargs):
+    def to_map(self, **kwargs: Any) -> Any:
         """
         This 2-D raster image (a spectroheliogram, ``cube[..., i]``) as a sunpy Map.
 
@@ -94,11 +95,11 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
 
         return to_map(self, **kwargs)
 
-    def __str__(self):
+    def __str__(self) -> str:
         header = f"{self.meta.spectral_window} from {self.meta.filename}"
         return f"{header}\n{super().__str__()}"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         from irispy_plus._cube_repr import cube_summary
 
         return cube_summary(
@@ -124,14 +125,14 @@ class IRISRasterSequence(RasterSequence):
     """
 
     @property
-    def spectral_window(self):
+    def spectral_window(self) -> str:
         """
         The window label, e.g. ``"Si IV 1403"``.
         """
         return self.data[0].meta.spectral_window
 
     @property
-    def index_as_cube(self):
+    def index_as_cube(self) -> Any:
         """
         Index the sequence as one cube whose exposure axis runs through every repeat.
 
@@ -153,7 +154,7 @@ class IRISRasterSequence(RasterSequence):
 
         return CubeLikeIndexer(self)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         from irispy_plus._cube_repr import sequence_summary
 
         label = self.spectral_window if self.data else ""
@@ -169,7 +170,7 @@ class IRISRasterSequence(RasterSequence):
         """
         return self.viewer.quick_look(**kwargs)
 
-    def load(self):
+    def load(self) -> "IRISRasterSequence":
         """
         Read every repeat into memory; see `IRISSpectrogramCube.load`.
         """
@@ -177,7 +178,7 @@ class IRISRasterSequence(RasterSequence):
             cube.load()
         return self
 
-    def unload(self):
+    def unload(self) -> "IRISRasterSequence":
         """
         Go back to reading every repeat from its file; see `IRISSpectrogramCube.unload`.
         """
@@ -209,7 +210,7 @@ class IRISSJICube(DiskBackedMixin, NDCube):
     """
 
     @property
-    def band(self):
+    def band(self) -> str:
         """
         The slit-jaw band, e.g. ``"SJI_1400"``.
         """
@@ -225,7 +226,7 @@ class IRISSJICube(DiskBackedMixin, NDCube):
         """
         return self.viewer.quick_look(**kwargs)
 
-    def to_map(self, **kwargs):
+    def to_map(self, **kwargs: Any) -> Any:
         """
         This slit-jaw frame (``sji[i]``) as a sunpy Map with its exposure's own pointing.
 
@@ -242,7 +243,7 @@ class IRISSJICube(DiskBackedMixin, NDCube):
 
         return to_map(self, **kwargs)
 
-    def to_maps(self):
+    def to_maps(self) -> Any:
         """
         Every frame as a sunpy Map, in a MapSequence. See `irispy_plus.maps.to_maps`.
 
@@ -266,7 +267,7 @@ class IRISSJICube(DiskBackedMixin, NDCube):
         return self.viewer.movie(**kwargs)
 
     @property
-    def time(self):
+    def time(self) -> Time:
         """
         The middle of each frame's exposure (a scalar Time for a single frame).
         """
@@ -275,14 +276,14 @@ class IRISSJICube(DiskBackedMixin, NDCube):
         return times if np.ndim(self.meta.exposure_index) else times[0]
 
     @property
-    def exposure_time(self):
+    def exposure_time(self) -> u.Quantity:
         """
         The exposure time of each frame (a scalar for a single frame).
         """
         seconds = self.meta.aux["EXPTIMES"].data * u.s
         return seconds if np.ndim(self.meta.exposure_index) else seconds[0]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return textwrap.dedent(
             f"""\
             IRISSJICube {self.band} from {self.meta.filename}
@@ -292,7 +293,7 @@ class IRISSJICube(DiskBackedMixin, NDCube):
             Unit: {self.unit}"""
         )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         from irispy_plus._cube_repr import cube_summary
 
         return cube_summary(self, f"IRISSJICube {self.band}", ("time", "y", "x"))

@@ -169,8 +169,8 @@ def build_raster_collection(
     # the time of the first exposure of the first file.
     obstime = Time(layouts[0].primary_header["DATE_OBS"], scale="utc")
     observer = get_earth(obstime)
-    cubes = {}
-    nuv_cache = {}
+    cubes: dict[str, list[IRISSpectrogramCube]] = {}
+    nuv_cache: dict[str, object] = {}
     for layout, infos in zip(layouts, infos_per_file, strict=True):
         for info in infos:
             cubes.setdefault(info.label, []).append(

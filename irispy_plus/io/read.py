@@ -5,6 +5,7 @@
 import os
 import warnings
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import astropy.units as u
 
@@ -23,9 +24,9 @@ from irispy_plus.utils.exceptions import IrispyPlusDeprecationWarning, IrispyPlu
 __all__ = ["read_cube", "read_files"]
 
 #: What ``filenames`` may be.
-FileSources = str | os.PathLike | Iterable[str | os.PathLike]
+FileSources: TypeAlias = str | os.PathLike | Iterable[str | os.PathLike]
 #: What ``windows`` may be.
-WindowSelection = str | list[str] | u.Quantity | None
+WindowSelection: TypeAlias = str | list[str] | u.Quantity | None
 
 
 def read_files(
