@@ -173,8 +173,8 @@ def windows_of(data):
 
     Parameters
     ----------
-    data : RasterCollection, IRISSpectrogramCube or IRISRasterSequence
-        What to show.
+    data : IRISObservation, RasterCollection, IRISSpectrogramCube or IRISRasterSequence
+        What to show; of an observation, its raster windows (``data.raster``).
 
     Returns
     -------
@@ -185,6 +185,9 @@ def windows_of(data):
     IrispyPlusError
         If ``data`` holds no 3D spectrograph window.
     """
+    raster = getattr(data, "raster", None)
+    if hasattr(raster, "items"):  # an observation: its raster windows, not its slit-jaw bands
+        data = raster
     if hasattr(data, "keys") and hasattr(data, "values"):
         items = list(data.items())
     else:

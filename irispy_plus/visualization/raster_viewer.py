@@ -600,8 +600,9 @@ def quick_look(data, settings: RasterQuickLookSettings | None = None, **start) -
 
     Parameters
     ----------
-    data : RasterCollection, IRISSpectrogramCube or IRISRasterSequence
-        What to show: every window of a collection (``n``/``m`` switch), or one.
+    data : IRISObservation, RasterCollection, IRISSpectrogramCube or IRISRasterSequence
+        What to show: every raster window of an observation or collection (``n``/``m``
+        switch), or one.
     settings : RasterQuickLookSettings, optional
         The start state to use (and update); the one kept for ``data`` by default.
     **start

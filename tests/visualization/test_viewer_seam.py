@@ -26,6 +26,15 @@ def test_quick_look_goes_through_the_seam():
     viewer.quit()
 
 
+def test_the_raster_viewer_shows_the_raster_windows_of_an_observation():
+    from irispy_plus.visualization import quick_look
+
+    obs = read_files(sample.SNS_DIR, windows=["Si IV 1403", "C II 1336"], as_observation=True)
+    viewer = quick_look(obs)
+    assert [window.label for window in viewer.windows] == ["Si IV 1403", "C II 1336"]
+    viewer.quit()
+
+
 def test_only_a_slit_jaw_series_plays_as_a_movie():
     with pytest.raises(IrispyPlusError, match=r"plays a slit-jaw series.*IRISSpectrogramCube"):
         read_cube(sample.RASTER, "Si IV 1403").viewer.movie()
