@@ -2,10 +2,17 @@
 The IRIS cube classes: thin subclasses of the sunraster and ndcube classes.
 
 - `IRISSpectrogramCube`: one spectral window of one raster file.
-- `IRISRasterSequence`: one spectral window over several raster repeats, in time order.
-- `RasterCollection`: the windows of an observation, keyed by label.
+- `IRISRasterSequence`: one spectral window over the raster files (repeats), in time
+  order; one file gives a sequence of one.
 - `IRISSJICube`: one slit-jaw file, (time, y, x).
-- `SJICollection`: several slit-jaw files, keyed by band.
+- `IRISObservation`: what ``read_files(..., as_observation=True)`` returns, a flat
+  mapping from window label to `IRISRasterSequence` and from band to `IRISSJICube`;
+  `RasterCollection` (raster windows only) and `SJICollection` (slit-jaw bands only) are
+  its subclasses.
+
+The lazy reading from the files comes from `irispy_plus._lazy`, and the viewers are
+reached through the ``viewer`` seam of `irispy_plus._viewers`; this module imports
+neither the readers nor the viewers.
 """
 
 import textwrap
