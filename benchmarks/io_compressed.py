@@ -43,7 +43,7 @@ def memory():
 before, _ = memory()
 start = time.perf_counter()
 if mode == "irispy-plus":
-    read_files(path)
+    read_files(path, as_observation=True)
 elif path.endswith(".tar.gz"):
     with tarfile.open(path, "r:gz") as archive:
         contents = [archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()]

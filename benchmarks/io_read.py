@@ -55,7 +55,7 @@ path, mode = sys.argv[1], sys.argv[2]
 before, _ = rss_mb()
 start = time.perf_counter()
 if mode == "irispy-plus":
-    cubes = read_files(path)
+    cubes = read_files(path, as_observation=True)
     assert len(cubes) == 8
 else:
     hdulist = fits.open(path, memmap=True)
@@ -139,9 +139,9 @@ def main():
         f"  [target < 150 MB: {'met' if ours_peak < 150 else 'MISSED'}]"
     )
 
-    cubes = read_files(raster_path)
+    cubes = read_files(raster_path, as_observation=True)
     label = "Si IV 1403"
-    cube = cubes[label]
+    cube = cubes.cube(label)
     index = 1 + list(cubes).index(label)
     wavelength_pixel = cube.shape[2] // 2
     hdulist = fits.open(raster_path, memmap=True, do_not_scale_image_data=True)
@@ -159,7 +159,7 @@ def main():
 
     def ours_fresh_spectroheliogram():
         # What a user does: open the file, take the image (a new memory map each time).
-        return ours_spectroheliogram(read_files(raster_path, windows=label)[label])
+        return ours_spectroheliogram(read_files(raster_path, windows=label, as_observation=True).cube(label))
 
     def raw_fresh_slice():
         with fits.open(raster_path, memmap=True, do_not_scale_image_data=True) as fresh:
@@ -169,7 +169,7 @@ def main():
         # The file opened (not timed), the image taken from a memory map not yet touched.
         ours_times, raw_times = [], []
         for _ in range(REPEATS):
-            fresh_cube = read_files(raster_path, windows=label)[label]
+            fresh_cube = read_files(raster_path, windows=label, as_observation=True).cube(label)
             start = time.perf_counter()
             ours_spectroheliogram(fresh_cube)
             ours_times.append(time.perf_counter() - start)
@@ -213,7 +213,7 @@ def main():
         )
     )
 
-    sji = read_files(sji_path)
+    sji = read_files(sji_path, as_observation=True).cube()
     sji_raw = fits.open(sji_path, memmap=True, do_not_scale_image_data=True)[0].data
     ours_frame = _median_time(lambda: np.asarray(sji[40].data))
     raw_frame = _median_time(lambda: np.array(sji_raw[40]))

@@ -144,7 +144,7 @@ def bench_playback(path, n_frames=100):
 
     from irispy_plus.visualization import histo_opt, sji_view
 
-    cube = read_files(path)
+    cube = read_files(path, as_observation=True).cube()
     # matplotlib: set_data + draw on an Agg canvas of the same size as the Qt window.
     fig = plt.figure(figsize=(9, 8), dpi=100)
     ax = fig.add_subplot()
@@ -192,7 +192,7 @@ def bench_pointer(path, n_moves=30):
     from irispy_plus.testing.viewer_events import pointer
     from irispy_plus.visualization import RasterQuickLookSettings, quick_look
 
-    collection = read_files(path)
+    collection = read_files(path, as_observation=True)
     viewer = quick_look(collection, settings=RasterQuickLookSettings(figsize=(13, 4.8)))
     viewer.canvas.draw()
     rng = np.random.default_rng(3)

@@ -10,7 +10,7 @@ How the package imports
 ``import irispy_plus`` is cheap: it defines the version and the logger, and nothing
 else until it is used.
 
-- The public names below (`read_files`, `save`, `load`, `net`, ...) are PEP 562 lazy
+- The public names below (`read_files`, `read_cube`, `save`, `load`, `net`, ...) are PEP 562 lazy
   attributes: ``irispy_plus.read_files`` or ``from irispy_plus import read_files``
   imports `irispy_plus.io` (and so ndcube) on first use.
 - The Fido client is registered when `sunpy.net` is imported, by whoever imports it
@@ -43,6 +43,7 @@ __all__ = [
     "load_vars",
     "log",
     "net",
+    "read_cube",
     "read_files",
     "save",
     "save_vars",
@@ -54,6 +55,7 @@ _LAZY = {
     "decode_obsid": "irispy_plus.obsid",
     "load": "irispy_plus.asdf",
     "load_vars": "irispy_plus.asdf",
+    "read_cube": "irispy_plus.io",
     "read_files": "irispy_plus.io",
     "save": "irispy_plus.asdf",
     "save_vars": "irispy_plus.asdf",

@@ -29,9 +29,9 @@ class IRISMeta(NDMeta):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
-    >>> meta = read_files(sample.SNS_RASTER)["Si IV 1403"].meta
+    >>> meta = read_cube(sample.SNS_RASTER, "Si IV 1403").meta
     >>> meta.detector, meta.spectral_window, meta.obsid
     ('FUV', 'Si IV 1403', '3620258102')
     >>> meta["OBS_DESC"][:25]
@@ -58,7 +58,7 @@ class IRISMeta(NDMeta):
 
     def _keywords(self):
         """Typed access to the header values, whose errors name the file."""
-        from irispy_plus.io._keywords import Keywords
+        from irispy_plus._keywords import Keywords
 
         return Keywords(self, self.filename or "this cube", "header")
 

@@ -29,7 +29,16 @@ import astropy.units as u
 
 from irispy_plus.utils.exceptions import IrispyPlusDetectorError
 
-__all__ = ["DN_FUV", "DN_NUV", "DN_SJI_FUV", "DN_SJI_NUV", "READ_NOISE", "dn_unit", "read_noise"]
+__all__ = [
+    "DN_FUV",
+    "DN_NUV",
+    "DN_SJI_FUV",
+    "DN_SJI_NUV",
+    "READ_NOISE",
+    "dn_unit",
+    "photon_uncertainty",
+    "read_noise",
+]
 
 DN_FUV = u.def_unit("DN_IRIS_FUV", 4 * u.ph, doc="One data number of the IRIS FUV spectrograph")
 DN_NUV = u.def_unit("DN_IRIS_NUV", 18 * u.ph, doc="One data number of the IRIS NUV spectrograph")
@@ -99,6 +108,41 @@ def read_noise(detector):
             f"{', '.join(map(str, READ_NOISE))}."
         )
         raise IrispyPlusDetectorError(msg) from None
+
+
+def photon_uncertainty(data, unit):
+    """
+    The 1-sigma uncertainty of DN values from photon (Poisson) and read noise.
+
+    ``sigma_DN = sqrt(max(DN, 0) / g + r**2)`` with ``g`` the photons per DN of the
+    detector (``unit``) and ``r`` its read noise in DN (`irispy_plus.units.read_noise`:
+    3.1 DN FUV, 1.2 DN NUV and slit-jaw). Lazy if ``data`` is.
+
+    Parameters
+    ----------
+    data : array-like
+        Values in DN.
+    unit : astropy.units.Unit
+        The detector's DN unit.
+
+    Returns
+    -------
+    astropy.nddata.StdDevUncertainty
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irispy_plus.units import DN_FUV, photon_uncertainty
+    >>> photon_uncertainty(np.array([0.0, 100.0]), DN_FUV).array.round(2)
+    array([3.1 , 5.88])
+    """
+    import numpy as np
+    from astropy.nddata import StdDevUncertainty
+
+    photons_per_dn = unit.to(u.ph)
+    noise = read_noise(unit).to_value(unit)
+    variance = np.maximum(data, 0) / photons_per_dn + noise**2
+    return StdDevUncertainty(variance**0.5, unit=unit)
 
 
 def dn_unit(detector):

@@ -74,7 +74,7 @@ def ratio_figure(plt):
     from irispy_plus.data import sample
     from irispy_plus.diagnostics import SI_IV_THIN_RATIO, ratio_map
 
-    windows = read_files(sample.SNS_RASTER, uncertainty=True)
+    windows = read_files(sample.SNS_RASTER, uncertainty=True, as_observation=True)
     out = ratio_map(windows, "Si IV 1393.76/1402.77", half_width=0.7 * u.AA)
     ratio = np.where(out["flags"].data == 0, out["ratio"].data, np.nan)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")

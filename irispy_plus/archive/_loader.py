@@ -228,10 +228,10 @@ def export_zarr(source, path, *, provenance=None, overwrite=False):
     Examples
     --------
     >>> import zarr
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.archive import export_zarr, sample_crops
     >>> from irispy_plus.data import sample
-    >>> crops = sample_crops(read_files(sample.SJI_1400), 16, n=5, seed=0, source="sample")
+    >>> crops = sample_crops(read_cube(sample.SJI_1400), 16, n=5, seed=0, source="sample")
     >>> store = zarr.open_group(export_zarr(crops, tmp_path / "crops.zarr"), mode="r")
     >>> store["data"].shape, store.attrs["sources"]
     ((5, 16, 16), ['sample'])

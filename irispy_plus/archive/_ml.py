@@ -68,10 +68,10 @@ def spectra_on_grid(cube, grid: u.Quantity, *, rest_wavelength: u.Quantity | Non
     --------
     >>> import astropy.units as u
     >>> import numpy as np
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.archive import spectra_on_grid
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    >>> cube = read_cube(sample.RASTER, "Si IV 1403")
     >>> grid = np.linspace(-100, 100, 41) * u.km / u.s
     >>> spectra = spectra_on_grid(cube, grid, rest_wavelength=1402.77 * u.AA)
     >>> spectra.shape
@@ -268,10 +268,10 @@ def sample_crops(cube, size, n, *, seed=None, max_masked=1.0, source=""):
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.archive import sample_crops
     >>> from irispy_plus.data import sample
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> crops = sample_crops(sji, 32 * u.arcsec, n=4, seed=1)
     >>> crops.data.shape, crops.coords["tx"].shape
     ((4, 19, 19), (4, 19, 19))

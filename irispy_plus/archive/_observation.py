@@ -147,16 +147,18 @@ class Observation:
             If the observation has no raster files or no such window.
         """
         from irispy_plus.io import read_files
+        from irispy_plus.io.raster import single_file_collection
 
         files = self.raster_files
         if not files:
             msg = f"Observation {self.obs_id} has no raster files in the archive (only slit-jaw files)."
             raise IrispyPlusError(msg)
-        collection = read_files(files, windows=window, uncertainty=uncertainty)
+        collection = read_files(files, windows=window, uncertainty=uncertainty, as_observation=True)
+        one_file = all(len(sequence.data) == 1 for sequence in collection.values())
         if window is None:
-            return collection
-        (cube,) = collection.values()
-        return cube
+            return single_file_collection(collection) if one_file else collection
+        (sequence,) = collection.values()
+        return sequence.data[0] if one_file else sequence
 
     def sji(self, band, uncertainty=False):
         """
@@ -187,19 +189,22 @@ class Observation:
                 f"its bands: {', '.join(self.bands) or 'none'}."
             )
             raise IrispyPlusError(msg)
-        return read_files(files[0], uncertainty=uncertainty)
+        return read_files(files[0], uncertainty=uncertainty, as_observation=True).cube()
 
     def read(self):
         """
-        Every file of the observation, through `irispy_plus.read_files`.
+        Every file of the observation, through
+        ``irispy_plus.read_files(files, as_observation=True)``.
 
         Returns
         -------
-        IRISObservation or RasterCollection or SJICollection or IRISSJICube
+        IRISObservation
+            Raster windows (each an `~irispy_plus.cubes.IRISRasterSequence`) and
+            slit-jaw bands under their labels.
         """
         from irispy_plus.io import read_files
 
-        return read_files(self.files)
+        return read_files(self.files, as_observation=True)
 
     @property
     def pointing(self):

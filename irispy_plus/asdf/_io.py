@@ -124,10 +124,10 @@ def save(
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.asdf import load, save
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SJI_1400)[:, 20:40, 30:60]
+    >>> cube = read_cube(sample.SJI_1400)[:, 20:40, 30:60]
     >>> path = save(cube, out_dir=tmp_path)
     >>> path.name
     'soi_iris_l2_20230408_110821_3880012095_SJI_1400_t000.asdf'
@@ -182,10 +182,10 @@ def load(file: str | os.PathLike[str]) -> Any:
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.asdf import load, save
     >>> from irispy_plus.data import sample
-    >>> raster = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"][:2]
+    >>> raster = read_cube(sample.RASTER, "Si IV 1403")[:2]
     >>> loaded = load(save(raster, out_dir=tmp_path))
     >>> loaded.shape, loaded.unit
     ((2, 109, 29), Unit("DN_IRIS_FUV"))

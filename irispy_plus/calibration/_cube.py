@@ -205,23 +205,16 @@ def _invert_one(cube, version, solid_angle, dispersion):
 
 def _map(function, data, *args):
     # Imported here: the cube classes sit below calibration in the package's data flow.
-    from irispy_plus.cubes import (
-        IRISObservation,
-        IRISRasterSequence,
-        RasterCollection,
-        SJICollection,
-    )
+    from irispy_plus.cubes import IRISObservation, IRISRasterSequence
 
     if isinstance(data, IRISRasterSequence):
         return type(data)(
             [function(cube, *args) for cube in data.data], common_axis=data._common_axis, meta=data.meta
         )
-    if isinstance(data, RasterCollection | SJICollection):
+    if isinstance(data, IRISObservation):  # RasterCollection and SJICollection too
         aligned = None if data.aligned_axes is None else tuple(data.aligned_axes.values())
         items = [(key, _map(function, value, *args)) for key, value in data.items()]
         return type(data)(items, aligned_axes=aligned, meta=data.meta)
-    if isinstance(data, IRISObservation):
-        return type(data)({key: _map(function, value, *args) for key, value in data.items()})
     if hasattr(data, "meta") and hasattr(data.meta, "detector"):
         return function(data, *args)
     msg = (
@@ -278,10 +271,10 @@ def radiometric_calibration(
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import radiometric_calibration
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     >>> calibrated = radiometric_calibration(cube, unit=u.W / (u.m**2 * u.sr * u.nm))
     >>> calibrated.unit
     Unit("W / (nm sr m2)")
@@ -323,10 +316,10 @@ def inverse_radiometric_calibration(
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import inverse_radiometric_calibration, radiometric_calibration
     >>> from irispy_plus.data import sample
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> inverse_radiometric_calibration(radiometric_calibration(sji)).unit
     Unit("DN_IRIS_SJI_FUV")
     """

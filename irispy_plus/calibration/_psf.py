@@ -76,8 +76,8 @@ def psf_name(cube) -> str:
     >>> from irispy_plus import read_files
     >>> from irispy_plus.calibration import psf_name
     >>> from irispy_plus.data import sample
-    >>> windows = read_files(sample.SNS_RASTER)
-    >>> [psf_name(windows[key]) for key in ("C II 1336", "Si IV 1403", "Mg II k 2796", "2832")]
+    >>> windows = read_files(sample.SNS_RASTER, as_observation=True)
+    >>> [psf_name(windows.cube(key)) for key in ("C II 1336", "Si IV 1403", "Mg II k 2796", "2832")]
     ['1336', '1394', '2796', '2814']
     """
     detector = getattr(cube.meta, "detector", None)
@@ -368,10 +368,10 @@ def deconvolve_psf(data: IRISData, iterations: int | None = None, *, psf: str | 
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import deconvolve_psf
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     >>> sharp = deconvolve_psf(cube)
     >>> sharp.is_lazy, sharp.meta["PSF_DECONVOLVED"], sharp.meta["PSF_ITERATIONS"]
     (True, 'Courrier et al. (2018) psf_1394', 10)

@@ -59,6 +59,14 @@ def _windows(data):
     """(label, cube) of every spectrograph window in ``data``."""
     if hasattr(data, "meta") and hasattr(data.meta, "detector"):
         return [(data.meta.spectral_window or "window", data)]
+    if isinstance(getattr(data, "data", None), list):  # a raster sequence: one file's is its cube
+        if len(data.data) == 1:
+            return _windows(data.data[0])
+        msg = (
+            f"wavelength_drift measures the windows of one raster file; this sequence covers "
+            f"{len(data.data)} files. Measure each file's windows, e.g. sequence[i]."
+        )
+        raise IrispyPlusCalibrationError(msg)
     if hasattr(data, "items"):
         pairs: list[tuple[str, Any]] = []
         for key, value in data.items():
@@ -249,11 +257,11 @@ def wavelength_drift(
     >>> from irispy_plus import read_files
     >>> from irispy_plus.calibration import wavelength_drift
     >>> from irispy_plus.data import sample
-    >>> windows = read_files(sample.SNS_RASTER)
+    >>> windows = read_files(sample.SNS_RASTER, as_observation=True)
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
     ...     table = wavelength_drift(windows)
-    >>> table.colnames[:3], len(table) == windows["O I 1356"].shape[0]
+    >>> table.colnames[:3], len(table) == windows.cube("O I 1356").shape[0]
     (['time', 'Ni I 2799.474', 'Ni I 2799.474 error'], True)
 
     The sample keeps every 10th wavelength pixel, too few to fit the lines, and says so
@@ -375,10 +383,10 @@ def correct_wavelengths(data: IRISData, drift: QTable | None = None) -> IRISData
     >>> import numpy as np
     >>> import astropy.units as u
     >>> from astropy.table import QTable
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import correct_wavelengths
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Mg II k 2796"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Mg II k 2796")
     >>> drift = QTable({"drift_NUV": np.linspace(0.01, 0.03, cube.shape[0]) * u.AA})
     >>> corrected = correct_wavelengths(cube, drift)
     >>> corrected.meta["WAVELENGTH_SHIFT"][[0, -1]]

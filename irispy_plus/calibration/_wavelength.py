@@ -240,10 +240,10 @@ def wavelength_shifts(
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import wavelength_shifts
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Mg II k 2796"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Mg II k 2796")
     >>> shifts = wavelength_shifts(cube, half_width=1 * u.AA)  # the sample keeps every 10th pixel
     >>> shifts.meta["reference_line"], len(shifts) == cube.shape[0]
     ('Ni I 2799.474', True)
@@ -352,10 +352,10 @@ def apply_wavelength_shift(cube: IRISSpectrogramCube, shift: u.Quantity) -> IRIS
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.calibration import apply_wavelength_shift
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Mg II k 2796"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Mg II k 2796")
     >>> corrected = apply_wavelength_shift(cube, 0.05 * u.AA)
     >>> (cube.spectral_axis[0] - corrected.spectral_axis[0]).to(u.AA).round(6)
     <Quantity 0.05 Angstrom>

@@ -126,10 +126,10 @@ def remove_dust(sji, *, threshold=3.5, size=7, persistence=0.8):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.cleaning import remove_dust
     >>> from irispy_plus.data import sample
-    >>> sji = read_files(sample.SNS_SJI_2832)
+    >>> sji = read_cube(sample.SNS_SJI_2832)
     >>> cleaned, filled = remove_dust(sji)
     >>> cleaned.shape == sji.shape, filled.shape == sji.shape
     (True, True)

@@ -159,10 +159,10 @@ def remove_spikes(cube, *, threshold=4.0, replace=True):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.cleaning import remove_spikes
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.SNS_RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     >>> cleaned, spikes = remove_spikes(cube)
     >>> cleaned.shape == cube.shape
     True

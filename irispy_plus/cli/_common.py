@@ -11,7 +11,14 @@ from pathlib import Path
 
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
 
-__all__ = ["choose_window", "output_file", "output_folder", "save_raster_map", "split_observation"]
+__all__ = [
+    "choose_window",
+    "output_file",
+    "output_folder",
+    "read_slit_jaw",
+    "save_raster_map",
+    "split_observation",
+]
 
 
 def _check_writable(folder, option, given):
@@ -108,17 +115,37 @@ def output_file(path, option="--save"):
 def split_observation(observation):
     """
     The rasters (a `~irispy_plus.cubes.RasterCollection` or None) and the list of
-    slit-jaw cubes in what `~irispy_plus.io.read_files` returned.
+    slit-jaw cubes of an `~irispy_plus.cubes.IRISObservation`, as
+    ``read_files(..., as_observation=True)`` gives it.
     """
-    from irispy_plus.cubes import IRISObservation, IRISSJICube, RasterCollection
+    sji = observation.sji
+    return observation.raster, list(sji.values()) if sji is not None else []
 
-    if isinstance(observation, IRISObservation):
-        return observation.raster, [observation[key] for key in observation if key != "raster"]
-    if isinstance(observation, RasterCollection):
-        return observation, []
-    if isinstance(observation, IRISSJICube):
-        return None, [observation]
-    return None, list(observation.values())
+
+def read_slit_jaw(path, purpose):
+    """
+    The slit-jaw cube of the file ``path``, for a command that shows one (the viewers
+    take cubes; this is where a path becomes one).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file given on the command line.
+    purpose : str
+        What the command makes, for the error, e.g. ``"a movie"``.
+
+    Raises
+    ------
+    IrispyPlusError
+        If the file holds no slit-jaw series, or several.
+    """
+    from irispy_plus.io import read_files
+
+    observation = read_files(path, as_observation=True)
+    if len(observation.bands) != 1 or observation.windows:
+        msg = f"{path} is not a slit-jaw file; {purpose} is made of slit-jaw frames."
+        raise IrispyPlusError(msg)
+    return observation.cube()
 
 
 def choose_window(rasters, requested, preferred):

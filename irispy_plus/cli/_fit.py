@@ -70,15 +70,12 @@ def _check_line_components(n, lorentz, what):
         raise IrispyPlusError(msg)
 
 
-def _window_wavelength(cube):
-    from irispy_plus.cubes import IRISRasterSequence
-
-    first = cube.data[0] if isinstance(cube, IRISRasterSequence) else cube
-    return first.spectral_axis.to_value("Angstrom")
+def _window_wavelength(sequence):
+    return sequence.data[0].spectral_axis.to_value("Angstrom")
 
 
-def _check_rest_in_window(rest, cube, label):
-    wavelength = _window_wavelength(cube)
+def _check_rest_in_window(rest, sequence, label):
+    wavelength = _window_wavelength(sequence)
     if not wavelength.min() <= rest <= wavelength.max():
         msg = (
             f"--rest {rest} Å is outside the {label} window "
@@ -87,7 +84,7 @@ def _check_rest_in_window(rest, cube, label):
         raise IrispyPlusError(msg)
 
 
-def _fitter(label, args, cube):
+def _fitter(label, args, sequence):
     """The preset for ``label`` and its options, from the command's arguments."""
     from irispy_plus.fitting import fit_gen, fit_mgii, fit_siiv
 
@@ -110,7 +107,7 @@ def _fitter(label, args, cube):
         )
         raise IrispyPlusError(msg)
     _check_line_components(n, args.lorentz, "a line")
-    pixel = float(np.median(np.abs(np.diff(_window_wavelength(cube)))))
+    pixel = float(np.median(np.abs(np.diff(_window_wavelength(sequence)))))
     half = max(_GENERIC_HALF_RANGE, _GENERIC_HALF_PIXELS * pixel)
     options.setdefault("wl_range", [args.rest - half, args.rest + half])
     return fit_gen, {**options, "rest_wavelength": args.rest, "n_components": n or 1, "lorentz": args.lorentz}
@@ -162,15 +159,17 @@ def run_fit(args):
     from irispy_plus.visualization import save_map
 
     files = args.files or [sample.RASTER]
-    rasters, _ = split_observation(read_files(files))
+    rasters, _ = split_observation(read_files(files, as_observation=True))
     if rasters is None:
         msg = "fit needs raster files (spectra); these hold slit-jaw images only."
         raise IrispyPlusError(msg)
     label = choose_window(rasters, args.window, PREFERRED_WINDOWS)
-    cube = rasters[label]
-    fitter, options = _fitter(label, args, cube)
+    sequence = rasters[label]
+    fitter, options = _fitter(label, args, sequence)
     if args.rest is not None:
-        _check_rest_in_window(args.rest, cube, label)
+        _check_rest_in_window(args.rest, sequence, label)
+    # One raster file is fitted as its cube (one result), several as the sequence.
+    cube = sequence.data[0] if len(sequence.data) == 1 else sequence
     start = time.perf_counter()
     result = fitter(cube, **options)
     seconds = time.perf_counter() - start

@@ -46,15 +46,10 @@ def run_movie(args):
     """
     Run ``irispy-plus movie``.
     """
-    from irispy_plus.cubes import IRISSJICube
-    from irispy_plus.io import read_files
-    from irispy_plus.utils.exceptions import IrispyPlusError
+    from irispy_plus.cli._common import read_slit_jaw
     from irispy_plus.visualization.movie import write_movie
 
-    sji = read_files(args.file)
-    if not isinstance(sji, IRISSJICube):
-        msg = f"{args.file} is not a slit-jaw file; a movie is made of slit-jaw frames."
-        raise IrispyPlusError(msg)
+    sji = read_slit_jaw(args.file, "a movie")
     written = write_movie(sji, args.out, fps=args.fps, cutoff=args.cutoff, slit=not args.no_slit)
     print(f"Wrote {written} ({sji.data.shape[0]} frames).")
     return 0

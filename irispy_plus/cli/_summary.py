@@ -84,7 +84,6 @@ def run_summary(args):
     import matplotlib as mpl
 
     mpl.use("Agg")
-    from irispy_plus.cubes import IRISRasterSequence
     from irispy_plus.data import sample
     from irispy_plus.io import expand_sources, file_summary, read_files
 
@@ -92,12 +91,10 @@ def run_summary(args):
     for path in expand_sources(sources):
         print(file_summary(path))
         print()
-    rasters, slit_jaws = split_observation(read_files(sources))
+    rasters, slit_jaws = split_observation(read_files(sources, as_observation=True))
     if rasters is not None:
         label = choose_window(rasters, args.window, PREFERRED_WINDOWS)
-        cube = rasters[label]
-        if isinstance(cube, IRISRasterSequence):
-            cube = cube.data[0]
+        cube = rasters[label].data[0]
         path = out / f"spectroheliogram_{label.replace(' ', '_')}.png"
         wavelength = _spectroheliogram_figure(cube, path)
         print(f"Wrote the {label} spectroheliogram at {wavelength:.3f} Å to {path.resolve()}")

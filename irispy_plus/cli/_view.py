@@ -77,9 +77,10 @@ def run_view(args):
     """
     Run ``irispy-plus view`` until the window closes, or Ctrl-C.
     """
+    from irispy_plus.cli._common import read_slit_jaw
     from irispy_plus.visualization.qt_movie import sji_view
 
-    viewer = sji_view(args.file, gamma=args.gamma, cutoff=args.cutoff)
+    viewer = sji_view(read_slit_jaw(args.file, "the movie"), gamma=args.gamma, cutoff=args.cutoff)
     print(f"Playing {args.file}: {viewer.n_frames} frames. Press space to play, q to quit.", flush=True)
     with stop_on_interrupt(viewer.app):
         viewer.exec()

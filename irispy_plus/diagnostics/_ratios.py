@@ -129,10 +129,10 @@ def line_intensity(cube, line, *, half_width=0.2 * u.AA, method="moments", **fit
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.diagnostics import line_intensity
-    >>> cube = read_files(sample.SNS_RASTER, uncertainty=True)["Si IV 1403"]
+    >>> cube = read_cube(sample.SNS_RASTER, "Si IV 1403", uncertainty=True)
     >>> # The sample keeps every 10th wavelength pixel (0.26 Å): a wide range.
     >>> intensity = line_intensity(cube, 1402.77 * u.AA, half_width=0.7 * u.AA)
     >>> intensity.shape, intensity.unit, type(intensity.uncertainty).__name__
@@ -296,9 +296,9 @@ def line_ratio(numerator, denominator, *, min_snr=3.0) -> dict:
     >>> from irispy_plus import read_files
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.diagnostics import line_intensity, line_ratio
-    >>> windows = read_files(sample.SNS_RASTER, uncertainty=True)
-    >>> a = line_intensity(windows["Si IV 1394"], 1393.76 * u.AA, half_width=0.7 * u.AA)
-    >>> b = line_intensity(windows["Si IV 1403"], 1402.77 * u.AA, half_width=0.7 * u.AA)
+    >>> windows = read_files(sample.SNS_RASTER, uncertainty=True, as_observation=True)
+    >>> a = line_intensity(windows.cube("Si IV 1394"), 1393.76 * u.AA, half_width=0.7 * u.AA)
+    >>> b = line_intensity(windows.cube("Si IV 1403"), 1402.77 * u.AA, half_width=0.7 * u.AA)
     >>> out = line_ratio(a, b)
     >>> out["ratio"].shape, out["ratio"].unit, sorted(out["flags"].meta["bits"])
     ((187, 40), Unit(dimensionless), ['FILL', 'NOISY', 'NO_SIGNAL', 'OUT_OF_RANGE'])
@@ -349,7 +349,11 @@ def line_ratio(numerator, denominator, *, min_snr=3.0) -> dict:
 
 
 def _find_window(windows, wavelength):
-    for cube in windows.values():
+    # An observation's raster windows (one cube each, for one file); a plain mapping's values.
+    cubes = (
+        [windows.cube(label) for label in windows.windows] if hasattr(windows, "cube") else windows.values()
+    )
+    for cube in cubes:
         axis = u.Quantity(cube.spectral_axis, u.AA).value
         if axis.min() < wavelength < axis.max():
             return cube
@@ -363,8 +367,9 @@ def ratio_map(windows, name, *, method="moments", half_width=0.2 * u.AA, min_snr
 
     Parameters
     ----------
-    windows : irispy_plus.cubes.RasterCollection
-        The windows, read with uncertainties.
+    windows : irispy_plus.cubes.IRISObservation
+        The windows of one raster file, read with uncertainties
+        (``read_files(file, uncertainty=True, as_observation=True)``).
     name : str
         A key of `RATIOS`, e.g. ``"O IV 1399.77/1401.16"``.
     method, half_width
@@ -389,7 +394,7 @@ def ratio_map(windows, name, *, method="moments", half_width=0.2 * u.AA, min_snr
     >>> from irispy_plus import read_files
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.diagnostics import ratio_map
-    >>> windows = read_files(sample.SNS_RASTER, uncertainty=True)
+    >>> windows = read_files(sample.SNS_RASTER, uncertainty=True, as_observation=True)
     >>> out = ratio_map(windows, "Si IV 1393.76/1402.77", half_width=0.7 * u.AA)
     >>> sorted(out)
     ['denominator', 'flags', 'numerator', 'ratio']

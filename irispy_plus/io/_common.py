@@ -1,20 +1,14 @@
 """
-What the raster and slit-jaw readers share: metadata, times, uncertainties.
+What the raster and slit-jaw readers share: metadata, times, pointing.
 """
 
 import astropy.units as u
 import numpy as np
-from astropy.nddata import StdDevUncertainty
 
-from irispy_plus.io._keywords import Keywords
+from irispy_plus._keywords import Keywords
 from irispy_plus.meta import AUX_TABLE, EXPOSURE_INDEX, FILENAME_TABLE, IRISMeta
-from irispy_plus.units import READ_NOISE as _UNITS_READ_NOISE
-from irispy_plus.units import read_noise
 
-__all__ = ["READ_NOISE", "build_meta", "mid_exposure_times", "pc_per_exposure", "photon_uncertainty"]
-
-#: Read noise of the IRIS cameras, per camera: see `irispy_plus.units.read_noise`.
-READ_NOISE = _UNITS_READ_NOISE
+__all__ = ["build_meta", "mid_exposure_times", "pc_per_exposure"]
 
 
 def build_meta(layout, index, extra, n_exposure_axis_length):
@@ -38,31 +32,6 @@ def mid_exposure_times(layout, exposure_times):
     The middle of each exposure: STARTOBS + TIME + exposure time / 2.
     """
     return layout.start_time + (layout.aux_table["TIME"].data + exposure_times / 2) * u.s
-
-
-def photon_uncertainty(data, unit):
-    """
-    The 1-sigma uncertainty of DN values from photon (Poisson) and read noise.
-
-    ``sigma_DN = sqrt(max(DN, 0) / g + r**2)`` with ``g`` the photons per DN of the
-    detector (``unit``) and ``r`` its read noise in DN (`irispy_plus.units.read_noise`:
-    3.1 DN FUV, 1.2 DN NUV and slit-jaw). Lazy if ``data`` is.
-
-    Parameters
-    ----------
-    data : array-like
-        Values in DN.
-    unit : astropy.units.Unit
-        The detector's DN unit.
-
-    Returns
-    -------
-    astropy.nddata.StdDevUncertainty
-    """
-    photons_per_dn = unit.to(u.ph)
-    noise = read_noise(unit).to_value(unit)
-    variance = np.maximum(data, 0) / photons_per_dn + noise**2
-    return StdDevUncertainty(variance**0.5, unit=unit)
 
 
 def pc_per_exposure(layout, header, names):

@@ -9,7 +9,7 @@ importing it.
 
 from astropy.table import Table
 
-from irispy_plus.io._keywords import Keywords
+from irispy_plus._keywords import Keywords
 
 __all__ = ["describe_layout", "windows_table"]
 

@@ -21,8 +21,8 @@ from astropy.io import fits
 from astropy.table import Table
 from astropy.utils.exceptions import AstropyUserWarning
 
+from irispy_plus._keywords import Keywords
 from irispy_plus.io._describe import describe_layout
-from irispy_plus.io._keywords import Keywords
 from irispy_plus.utils._files import BufferFile, require_regular_file
 from irispy_plus.utils.exceptions import (
     IrispyPlusDamagedFileError,

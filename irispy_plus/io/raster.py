@@ -7,15 +7,15 @@ import numpy as np
 from astropy.time import Time
 from sunpy.coordinates import get_earth
 
+from irispy_plus._lazy import lazy_window
 from irispy_plus.cubes import IRISRasterSequence, IRISSpectrogramCube, RasterCollection
-from irispy_plus.io._common import build_meta, mid_exposure_times, pc_per_exposure, photon_uncertainty
-from irispy_plus.io._lazy import lazy_window
+from irispy_plus.io._common import build_meta, mid_exposure_times, pc_per_exposure
 from irispy_plus.io._nuv_times import nuv_mid_exposure_seconds
 from irispy_plus.io.wcs import IRISRasterWCS
-from irispy_plus.units import dn_unit
+from irispy_plus.units import dn_unit, photon_uncertainty
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusFileError
 
-__all__ = ["build_raster_collection", "select_windows"]
+__all__ = ["build_raster_collection", "select_windows", "single_file_collection"]
 
 
 def select_windows(layout, windows):
@@ -129,7 +129,9 @@ def _window_cube(layout, info, obstime, observer, uncertainty, *, nuv_cache):
     return cube
 
 
-def build_raster_collection(layouts, windows=None, uncertainty=False):
+def build_raster_collection(
+    layouts: list, windows: str | list[str] | u.Quantity | None = None, uncertainty: bool = False
+) -> RasterCollection:
     """
     Build a `RasterCollection` from the raster files of one observation.
 
@@ -145,6 +147,8 @@ def build_raster_collection(layouts, windows=None, uncertainty=False):
     Returns
     -------
     RasterCollection
+        Each window an `IRISRasterSequence` with one cube per file, in time order (a
+        sequence of one for one file); no aligned axes.
 
     Raises
     ------
@@ -165,18 +169,34 @@ def build_raster_collection(layouts, windows=None, uncertainty=False):
     # the time of the first exposure of the first file.
     obstime = Time(layouts[0].primary_header["DATE_OBS"], scale="utc")
     observer = get_earth(obstime)
-    cubes = {}
-    nuv_cache = {}
+    cubes: dict[str, list[IRISSpectrogramCube]] = {}
+    nuv_cache: dict[str, object] = {}
     for layout, infos in zip(layouts, infos_per_file, strict=True):
         for info in infos:
             cubes.setdefault(info.label, []).append(
                 _window_cube(layout, info, obstime, observer, uncertainty, nuv_cache=nuv_cache)
             )
-    if len(layouts) == 1:
-        values = {label: cube_list[0] for label, cube_list in cubes.items()}
-        shapes = {cube.shape[:2] for cube in values.values()}
-        aligned = (0, 1) if len(shapes) == 1 else None
-    else:
-        values = {label: IRISRasterSequence(cube_list, common_axis=0) for label, cube_list in cubes.items()}
-        aligned = None
+    sequences = [(label, IRISRasterSequence(cube_list, common_axis=0)) for label, cube_list in cubes.items()]
+    return RasterCollection(sequences, aligned_axes=None)
+
+
+def single_file_collection(collection: RasterCollection) -> RasterCollection:
+    """
+    The windows of one raster file as cubes rather than sequences of one: the result of
+    the deprecated default of `irispy_plus.read_files` for one raster file.
+
+    Parameters
+    ----------
+    collection : RasterCollection
+        The windows of one raster file, each an `IRISRasterSequence` of one cube.
+
+    Returns
+    -------
+    RasterCollection
+        Each window an `IRISSpectrogramCube`; the exposure and slit axes aligned when
+        every window has the same number of both.
+    """
+    values = {label: sequence.data[0] for label, sequence in collection.items()}
+    shapes = {cube.shape[:2] for cube in values.values()}
+    aligned = (0, 1) if len(shapes) == 1 else None
     return RasterCollection(list(values.items()), aligned_axes=aligned)

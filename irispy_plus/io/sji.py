@@ -6,12 +6,12 @@ import astropy.units as u
 import numpy as np
 from sunpy.coordinates import get_earth
 
+from irispy_plus._keywords import Keywords
+from irispy_plus._lazy import lazy_window
 from irispy_plus.cubes import IRISSJICube, SJICollection
-from irispy_plus.io._common import build_meta, pc_per_exposure, photon_uncertainty
-from irispy_plus.io._keywords import Keywords
-from irispy_plus.io._lazy import lazy_window
+from irispy_plus.io._common import build_meta, pc_per_exposure
 from irispy_plus.io.wcs import IRISSJIWCS
-from irispy_plus.units import dn_unit
+from irispy_plus.units import dn_unit, photon_uncertainty
 
 __all__ = ["build_sji_collection", "build_sji_cube"]
 

@@ -100,9 +100,9 @@ class _IRISWCSBase(HighLevelWCSMixin, BaseLowLevelWCS):
         Examples
         --------
         >>> import astropy.units as u
-        >>> from irispy_plus import read_files
+        >>> from irispy_plus import read_cube
         >>> from irispy_plus.data import sample
-        >>> wcs = read_files(sample.SJI_1400).wcs.low_level_wcs
+        >>> wcs = read_cube(sample.SJI_1400).wcs.low_level_wcs
         >>> moved = wcs.with_pointing_offset(1.5 * u.arcsec, -2 * u.arcsec)
         >>> (moved.pointing[0] - wcs.pointing[0]).to_value(u.arcsec).round(6).tolist()
         [1.5, 1.5]
@@ -223,9 +223,9 @@ class IRISRasterWCS(_IRISWCSBase):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
-    >>> cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    >>> cube = read_cube(sample.RASTER, "Si IV 1403")
     >>> cube.wcs.low_level_wcs.world_axis_physical_types
     ('em.wl', 'custom:pos.helioprojective.lon', 'custom:pos.helioprojective.lat')
     """
@@ -418,9 +418,9 @@ class IRISSJIWCS(_IRISWCSBase):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> sji.wcs.low_level_wcs.world_axis_physical_types
     ('custom:pos.helioprojective.lon', 'custom:pos.helioprojective.lat', 'time')
     """

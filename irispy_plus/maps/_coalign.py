@@ -213,10 +213,10 @@ def coalign(image, reference, *, rotate=True, max_shift=30 * u.arcsec, tolerance
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.maps import coalign, to_map
-    >>> frame = to_map(read_files(sample.SJI_1400)[0])
+    >>> frame = to_map(read_cube(sample.SJI_1400)[0])
     >>> reference = frame.shift_reference_coord(2 * u.arcsec, -1 * u.arcsec)
     >>> found = coalign(frame, reference)
     >>> found.shift.round(1)

@@ -147,14 +147,14 @@ def to_map(image, *, date=None):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.maps import to_map
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> frame = to_map(sji[0])
     >>> frame.date.isot, frame.wavelength
     ('2023-04-08T11:10:12.690', <Quantity 1400. Angstrom>)
-    >>> raster = read_files(sample.RASTER)["Si IV 1403"]
+    >>> raster = read_cube(sample.RASTER, "Si IV 1403")
     >>> spectroheliogram = to_map(raster[..., 14])
     >>> spectroheliogram.data.shape  # (along the slit, raster step)
     (109, 8)
@@ -270,10 +270,10 @@ def to_maps(sji):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.maps import to_maps
-    >>> maps = to_maps(read_files(sample.SJI_1400))
+    >>> maps = to_maps(read_cube(sample.SJI_1400))
     >>> len(maps), maps[1].date.isot
     (2, '2023-04-08T11:42:16.050')
     """

@@ -75,10 +75,10 @@ def reproject_to(image, target, *, algorithm="interpolation", rotate=True):
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.maps import reproject_to, to_map
-    >>> sji = read_files(sample.SJI_1400)
+    >>> sji = read_cube(sample.SJI_1400)
     >>> on_second = reproject_to(sji[0], sji[1])
     >>> on_second.data.shape
     (109, 178)

@@ -11,6 +11,7 @@ __all__ = [
     "IrispyPlusAlignmentError",
     "IrispyPlusCalibrationError",
     "IrispyPlusDamagedFileError",
+    "IrispyPlusDeprecationWarning",
     "IrispyPlusDetectorError",
     "IrispyPlusDiagnosticError",
     "IrispyPlusDownloadError",
@@ -156,6 +157,18 @@ class IrispyPlusWarning(Warning):
 class IrispyPlusUserWarning(UserWarning, IrispyPlusWarning):
     """
     A warning meant for the user: something was done that they may not expect.
+    """
+
+
+class IrispyPlusDeprecationWarning(FutureWarning, IrispyPlusWarning):
+    """
+    Something the user's code does will change or go away in a coming release.
+
+    A `FutureWarning` rather than a `DeprecationWarning` on purpose: Python hides
+    `DeprecationWarning` outside ``__main__``, so users running tutorials, notebooks
+    and scripts (whose calls are often in imported helpers) would never see it. The
+    message says what changes and what to write instead. Silence it with
+    ``warnings.filterwarnings("ignore", category=IrispyPlusDeprecationWarning)``.
     """
 
 

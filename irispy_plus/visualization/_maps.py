@@ -261,11 +261,11 @@ def plot_map(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from matplotlib.figure import Figure
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.fitting import fit_siiv
     >>> from irispy_plus.visualization import plot_map
-    >>> fit = fit_siiv(read_files(sample.RASTER)["Si IV 1403"], plot=False)
+    >>> fit = fit_siiv(read_cube(sample.RASTER, "Si IV 1403"), plot=False)
     >>> ax = plot_map(fit.doppler_velocity(), figure=Figure())
     >>> ax.coords[0].get_axislabel()
     'Helioprojective longitude (Solar-X) [arcsec]'

@@ -31,7 +31,7 @@ def _read(cube, item):
     array = cube.data[item]
     if hasattr(array, "compute"):
         array = array.compute(scheduler="synchronous")
-    from irispy_plus.io._lazy import fill_threshold
+    from irispy_plus._lazy import fill_threshold
 
     values = np.array(array, dtype=np.float32)
     # Not an IRIS cube, so no mask from the reader: fill by the same rule.
@@ -173,8 +173,8 @@ def windows_of(data):
 
     Parameters
     ----------
-    data : RasterCollection, IRISSpectrogramCube or IRISRasterSequence
-        What to show.
+    data : IRISObservation, RasterCollection, IRISSpectrogramCube or IRISRasterSequence
+        What to show; of an observation, its raster windows (``data.raster``).
 
     Returns
     -------
@@ -185,6 +185,9 @@ def windows_of(data):
     IrispyPlusError
         If ``data`` holds no 3D spectrograph window.
     """
+    raster = getattr(data, "raster", None)
+    if hasattr(raster, "items"):  # an observation: its raster windows, not its slit-jaw bands
+        data = raster
     if hasattr(data, "keys") and hasattr(data, "values"):
         items = list(data.items())
     else:

@@ -192,7 +192,7 @@ def histo_opt(
         msg = f"gamma must be positive, got {gamma}."
         raise ValueError(msg)
     if isinstance(fill_threshold, str):
-        from irispy_plus.io._lazy import fill_threshold as configured
+        from irispy_plus._lazy import fill_threshold as configured
 
         fill_threshold = configured()
     values = np.ma.filled(np.ma.asarray(image, dtype=np.float64), np.nan).ravel()

@@ -56,10 +56,10 @@ def build_figure(
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization import build_figure, sji_quick_look
-    >>> viewer = sji_quick_look(read_files(sample.SJI_1400))
+    >>> viewer = sji_quick_look(read_cube(sample.SJI_1400))
     >>> fig = build_figure(viewer, colorbar=False)
     >>> len(fig.axes)
     1
@@ -203,11 +203,11 @@ def sji_with_raster(sji, raster, step: int = 0, *, figure=None, gamma: float = 1
 
     Examples
     --------
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization import sji_with_raster
-    >>> raster = read_files(sample.SNS_RASTER)["Si IV 1403"]
-    >>> fig = sji_with_raster(read_files(sample.SNS_SJI_1400), raster, step=30)
+    >>> raster = read_cube(sample.SNS_RASTER, "Si IV 1403")
+    >>> fig = sji_with_raster(read_cube(sample.SNS_SJI_1400), raster, step=30)
     >>> fig.irispy_frame
     10
     """

@@ -105,11 +105,11 @@ def write_movie(
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization.movie import write_movie
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> write_movie(read_files(sample.SJI_1400), folder / "sji.gif", progress=False).name
+    >>> write_movie(read_cube(sample.SJI_1400), folder / "sji.gif", progress=False).name
     'sji.gif'
     """
     import matplotlib.pyplot as plt

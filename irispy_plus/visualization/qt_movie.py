@@ -11,6 +11,7 @@ a few hundred repaints, PyQt6 did not.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -296,17 +297,19 @@ class SJIMovieViewer:
         return self.app.exec()
 
 
-def sji_view(file, gamma: float = 1.0, cutoff: float = 1e-3, fps: float = 20.0) -> SJIMovieViewer:
+def sji_view(cube: Any, gamma: float = 1.0, cutoff: float = 1e-3, fps: float = 20.0) -> SJIMovieViewer:
     """
-    Play a slit-jaw file (or cube) as a movie in a pyqtgraph window.
+    Play a slit-jaw cube as a movie in a pyqtgraph window.
 
-    The file is read lazily: one frame per paint, so files larger than memory play.
+    A lazily read cube is read one frame per paint, so files larger than memory play.
     From IPython, run ``%gui qt`` first; in a script, call ``.exec()`` on the result.
+    The viewer takes cubes, not paths: read a file with `irispy_plus.read_cube`, or
+    play it from a shell with ``irispy-plus view FILE``.
 
     Parameters
     ----------
-    file : str, path-like or IRISSJICube
-        The slit-jaw file, or a cube read with `irispy_plus.read_files`.
+    cube : IRISSJICube
+        The slit-jaw series, e.g. ``irispy_plus.read_cube(path)``.
     gamma : float, optional
         Display gamma.
     cutoff : float, optional
@@ -322,28 +325,31 @@ def sji_view(file, gamma: float = 1.0, cutoff: float = 1e-3, fps: float = 20.0) 
     Raises
     ------
     IrispyPlusError
-        If the file is not a slit-jaw file, or pyqtgraph/PyQt6 is not installed.
+        If ``cube`` is a path or not a slit-jaw series, or pyqtgraph/PyQt6 is not
+        installed.
 
     Examples
     --------
     >>> import os
     >>> os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # doctest: +ELLIPSIS
     '...'
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization import sji_view
-    >>> viewer = sji_view(sample.SNS_SJI_1400, gamma=0.7)
+    >>> viewer = sji_view(read_cube(sample.SNS_SJI_1400), gamma=0.7)
     >>> viewer.step(); viewer.frame_index
     1
     >>> viewer.widget.close()
     True
     """
-    cube = file
-    if isinstance(file, str | os.PathLike):
-        from irispy_plus.io import read_files
-
-        cube = read_files(file)
+    if isinstance(cube, str | os.PathLike):
+        msg = (
+            f"sji_view plays a slit-jaw cube, not a file: pass irispy_plus.read_cube({str(cube)!r}), "
+            "or play the file from a shell with irispy-plus view FILE."
+        )
+        raise IrispyPlusError(msg)
     if not hasattr(cube, "band"):
-        msg = f"{file} is not a slit-jaw file; sji_view plays IRIS slit-jaw (SJI) files."
+        msg = f"sji_view plays IRIS slit-jaw (SJI) cubes; this is not one: {type(cube).__name__}."
         raise IrispyPlusError(msg)
     log.debug("Playing %s, %s frames", getattr(cube.meta, "filename", None), cube.data.shape[0])
     return SJIMovieViewer(cube, gamma=gamma, cutoff=cutoff, fps=fps).show()

@@ -600,8 +600,9 @@ def quick_look(data, settings: RasterQuickLookSettings | None = None, **start) -
 
     Parameters
     ----------
-    data : RasterCollection, IRISSpectrogramCube or IRISRasterSequence
-        What to show: every window of a collection (``n``/``m`` switch), or one.
+    data : IRISObservation, RasterCollection, IRISSpectrogramCube or IRISRasterSequence
+        What to show: every raster window of an observation or collection (``n``/``m``
+        switch), or one.
     settings : RasterQuickLookSettings, optional
         The start state to use (and update); the one kept for ``data`` by default.
     **start
@@ -625,7 +626,7 @@ def quick_look(data, settings: RasterQuickLookSettings | None = None, **start) -
     >>> from irispy_plus import read_files
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization import quick_look
-    >>> viewer = quick_look(read_files(sample.RASTER), window="Si IV 1403")
+    >>> viewer = quick_look(read_files(sample.RASTER, as_observation=True), window="Si IV 1403")
     >>> viewer.window.label, viewer.step, viewer.slit
     ('Si IV 1403', 4, 54)
     >>> viewer.move(step=2)

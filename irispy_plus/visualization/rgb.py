@@ -105,10 +105,10 @@ def doppler_rgb(cube, rest_wavelength, *, bands=DEFAULT_BANDS, stretch="asinh", 
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization.rgb import doppler_rgb
-    >>> cube = read_files(sample.RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.RASTER, "Si IV 1403")
     >>> doppler_rgb(cube, 1402.77 * u.AA).shape
     (8, 109, 3)
     """
@@ -166,10 +166,10 @@ def plot_doppler_rgb(cube, rest_wavelength, *, axes=None, **kwargs):
     Examples
     --------
     >>> import astropy.units as u
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization.rgb import plot_doppler_rgb
-    >>> cube = read_files(sample.RASTER)["Si IV 1403"]
+    >>> cube = read_cube(sample.RASTER, "Si IV 1403")
     >>> axes = plot_doppler_rgb(cube, 1402.77 * u.AA)
     >>> axes.coords[0].get_axislabel()
     'Helioprojective longitude (Solar-X)'

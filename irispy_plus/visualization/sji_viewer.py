@@ -384,10 +384,10 @@ def sji_quick_look(cube, settings: SJIQuickLookSettings | None = None, **start) 
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from irispy_plus import read_files
+    >>> from irispy_plus import read_cube
     >>> from irispy_plus.data import sample
     >>> from irispy_plus.visualization import sji_quick_look
-    >>> viewer = sji_quick_look(read_files(sample.SNS_SJI_1400), slit="thin")
+    >>> viewer = sji_quick_look(read_cube(sample.SNS_SJI_1400), slit="thin")
     >>> viewer.show_frame(5)
     >>> viewer.frame_index, viewer.image.get_array().shape
     (5, (40, 37))

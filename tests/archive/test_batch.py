@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 
-from irispy_plus import load, read_files
+from irispy_plus import load, read_cube
 from irispy_plus.archive import Archive
 from irispy_plus.archive._batch import REPORT_NAME, run_map
 from irispy_plus.cli import main
@@ -153,9 +153,7 @@ def test_batch_fit_command(client, tmp_path, capsys):
     obs = Archive(root)[1]
     result = load(out / f"{obs.obs_id}.asdf")
     assert isinstance(result, FitResult)
-    direct = fit_siiv(
-        read_files(obs.raster_files, windows="Si IV 1403")["Si IV 1403"], plot=False, progress=False
-    )
+    direct = fit_siiv(read_cube(obs.raster_files, "Si IV 1403"), plot=False, progress=False)
     good = np.asarray(direct.converged)
     assert good.sum() > 100
     np.testing.assert_allclose(np.asarray(result.values)[good], np.asarray(direct.values)[good], rtol=1e-4)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from astropy.constants import c
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.archive import Archive, CropLoader, export_zarr, sample_crops, spectra_on_grid
 from irispy_plus.data import sample
 from irispy_plus.utils.exceptions import IrispyPlusError
@@ -23,18 +23,18 @@ def archive(archive_root):
 
 @pytest.fixture(scope="module")
 def si_iv():
-    return read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    return read_cube(sample.RASTER, "Si IV 1403")
 
 
 @pytest.fixture(scope="module")
 def sji():
-    return read_files(sample.SJI_1400)
+    return read_cube(sample.SJI_1400)
 
 
 def test_observations_give_their_cubes(archive):
     for obs in archive.select(obsid=[3600000000, 3600000004]):
         raster = obs.raster("Si IV 1403")
-        direct = read_files(obs.raster_files, windows="Si IV 1403")["Si IV 1403"]
+        direct = read_cube(obs.raster_files, "Si IV 1403")
         np.testing.assert_array_equal(np.asarray(raster.data), np.asarray(direct.data))
         assert raster.meta["OBSID"] == str(obs.obsid)
         (band,) = obs.bands

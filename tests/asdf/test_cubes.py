@@ -88,7 +88,7 @@ def test_spectrogram_cube_round_trip(tmp_path, si_iv):
 
 
 def test_nuv_and_sji_units_survive(tmp_path, sns_raster, sji):
-    loaded = _round_trip(tmp_path, sns_raster["Mg II k 2796"][:2])
+    loaded = _round_trip(tmp_path, sns_raster.cube("Mg II k 2796")[:2])
     assert loaded.unit is DN_NUV
     assert _round_trip(tmp_path, sji, "sji").unit is DN_SJI_FUV
     per_second = sji.apply_exposure_time_correction()
@@ -183,16 +183,16 @@ def test_raster_collection_round_trip(tmp_path, sns_raster):
     assert list(loaded) == list(sns_raster)
     assert loaded.aligned_axes == sns_raster.aligned_axes
     for label in sns_raster:
-        assert_same_cube(sns_raster[label], loaded[label])
+        assert_same_cube(sns_raster.cube(label), loaded.cube(label))
     assert str(loaded) == str(sns_raster)
 
 
 def test_observation_round_trip(tmp_path):
-    observation = read_files(sample.SNS_DIR, windows=["Si IV 1403"])
+    observation = read_files(sample.SNS_DIR, windows=["Si IV 1403"], as_observation=True)
     loaded = _round_trip(tmp_path, observation)
     assert isinstance(loaded, IRISObservation)
     assert sorted(loaded) == sorted(observation)
-    assert_same_cube(observation.raster["Si IV 1403"], loaded.raster["Si IV 1403"])
+    assert_same_cube(observation.cube("Si IV 1403"), loaded.cube("Si IV 1403"))
     for band in ("SJI_1330", "SJI_2832"):
         assert_same_cube(observation[band], loaded[band])
     sji = loaded.sji
@@ -253,8 +253,10 @@ def test_cube_saved_after_slicing_it(tmp_path, si_iv):
 
 def test_tables_shared_by_windows_are_written_once(tmp_path):
     # The windows of one raster file share its auxiliary and file-name tables.
-    collection = read_files(sample.RASTER, windows=["Si IV 1403", "C II 1336", "Mg II k 2796"])
-    first, *others = (collection[key].meta for key in collection)
+    collection = read_files(
+        sample.RASTER, windows=["Si IV 1403", "C II 1336", "Mg II k 2796"], as_observation=True
+    )
+    first, *others = (collection.cube(key).meta for key in collection)
     assert all(meta["aux table"] is first["aux table"] for meta in others)
     path = save(collection, tmp_path / "windows")
     text = path.read_bytes()
@@ -263,7 +265,7 @@ def test_tables_shared_by_windows_are_written_once(tmp_path):
     assert len(re.findall(rb"aux table: &id\d+ !<", tree)) == 1
     assert len(re.findall(rb"aux table: \*id\d+\n", tree)) == 2
     loaded = load(path)
-    tables = [loaded[key].meta["aux table"] for key in loaded]
+    tables = [loaded.cube(key).meta["aux table"] for key in loaded]
     assert all(table is tables[0] for table in tables)
     for key in collection:
-        assert_same_meta(collection[key].meta, loaded[key].meta)
+        assert_same_meta(collection.cube(key).meta, loaded.cube(key).meta)

@@ -11,7 +11,7 @@ import pytest
 from astropy.table import QTable, Table
 from astropy.time import Time
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.asdf import load, load_vars, save, save_vars
 from irispy_plus.data import sample
 from irispy_plus.fitting import FitResult, fit_siiv
@@ -23,7 +23,7 @@ EVENTS = Path(__file__).parent.parent / "data" / "search-events3_example.json"
 
 
 def test_fit_of_sliced_sample_cube_round_trip(tmp_path):
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"][:6, 10:20]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")[:6, 10:20]
     result = fit_siiv(cube, plot=False)
     loaded = load(save(result, tmp_path / "fit"))
     assert isinstance(loaded, FitResult)
@@ -216,6 +216,6 @@ def test_variables_round_trip(tmp_path, capsys):
 
 
 def test_variables_with_a_cube(tmp_path):
-    cube = read_files(sample.SJI_1400)[:, :10, :10]
+    cube = read_cube(sample.SJI_1400)[:, :10, :10]
     loaded = load_vars(save_vars(tmp_path / "cube", cube=cube, verbose=False), verbose=False)
     np.testing.assert_array_equal(np.asarray(loaded["cube"].data), np.asarray(cube.data))

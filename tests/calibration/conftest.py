@@ -35,12 +35,12 @@ def sns_rasters():
     from irispy_plus import read_files
     from irispy_plus.data import sample
 
-    return read_files(sample.SNS_RASTER, uncertainty=True)
+    return read_files(sample.SNS_RASTER, uncertainty=True, as_observation=True)
 
 
 @pytest.fixture(scope="session")
 def sns_sji():
-    from irispy_plus import read_files
+    from irispy_plus import read_cube
     from irispy_plus.data import sample
 
-    return read_files(sample.SNS_SJI_1400)
+    return read_cube(sample.SNS_SJI_1400)

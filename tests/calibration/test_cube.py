@@ -23,7 +23,7 @@ def _world(cube, pixels):
 
 @pytest.fixture(scope="module")
 def c_ii(sns_rasters):
-    return sns_rasters["C II 1336"]
+    return sns_rasters.cube("C II 1336")
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_collections_and_sequences(sns_rasters):
     calibrated = radiometric_calibration(sns_rasters, unit=u.ph / u.s)
     assert isinstance(calibrated, RasterCollection)
     assert list(calibrated) == list(sns_rasters)
-    assert all(cube.unit == u.ph / u.s for cube in calibrated.values())
+    assert all(calibrated.cube(key).unit == u.ph / u.s for key in calibrated.windows)
     sequence = read_files(sample.RASTER_SERIES, windows="Si IV 1403")["Si IV 1403"]
     new = radiometric_calibration(sequence)
     assert isinstance(new, IRISRasterSequence)

@@ -85,7 +85,7 @@ def test_masked_pixels_do_not_leak():
 
 @pytest.fixture(scope="module")
 def siiv(sns_rasters):
-    return sns_rasters["Si IV 1403"]
+    return sns_rasters.cube("Si IV 1403")
 
 
 def test_deconvolve_cube_lazy_equals_eager(siiv):
@@ -114,7 +114,7 @@ def test_deconvolve_cube_lazy_equals_eager(siiv):
 
 
 def test_window_psfs_and_nuv_iterations(sns_rasters):
-    names = {key: psf_name(cube) for key, cube in sns_rasters.items()}
+    names = {key: psf_name(sns_rasters.cube(key)) for key in sns_rasters.windows}
     assert names == {
         "C II 1336": "1336",
         "Fe XII 1349": "1336",
@@ -126,8 +126,8 @@ def test_window_psfs_and_nuv_iterations(sns_rasters):
         "Mg II k 2796": "2796",
     }
     collection = deconvolve_psf(sns_rasters, iterations=3)
-    assert collection["Mg II k 2796"].meta["PSF_ITERATIONS"] == 3
-    assert deconvolve_psf(sns_rasters["2814"]).meta["PSF_ITERATIONS"] == 50
+    assert collection.cube("Mg II k 2796").meta["PSF_ITERATIONS"] == 3
+    assert deconvolve_psf(sns_rasters.cube("2814")).meta["PSF_ITERATIONS"] == 50
 
 
 def test_bad_arguments(siiv, sns_sji):

@@ -218,21 +218,21 @@ def test_real_sample_never_gives_silent_nan(sns_rasters):
     assert "'O I 1356'" in messages
     assert not any(name.startswith("drift_") for name in table.colnames)
     with pytest.raises(IrispyPlusCalibrationError, match="not finite at exposure"):
-        apply_wavelength_shift(sns_rasters["Mg II k 2796"], table["Ni I 2799.474"])
+        apply_wavelength_shift(sns_rasters.cube("Mg II k 2796"), table["Ni I 2799.474"])
 
 
 def test_absolute_shift_of_an_unmeasurable_line_raises(sns_rasters):
-    from irispy_plus import read_files
+    from irispy_plus import read_cube
     from irispy_plus.data import sample
 
     # On this file the slit-averaged O I profile has its peak next to a fill column in
     # every exposure; the absolute shift used to be NaN without a word.
-    windows = read_files(sample.RASTER)
+    cube = read_cube(sample.RASTER, "O I 1356")
     with pytest.raises(IrispyPlusCalibrationError, match="not located in any exposure of O I 1356"):
-        wavelength_shifts(windows["O I 1356"], half_width=1 * u.AA)
+        wavelength_shifts(cube, half_width=1 * u.AA)
     # Where only some exposures fail, the others give the shift, with a warning.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.warns(IrispyPlusUserWarning, match=r"not located in 1\d of 187 exposures of O I 1356"):
-            table = wavelength_shifts(sns_rasters["O I 1356"], half_width=1 * u.AA)
+            table = wavelength_shifts(sns_rasters.cube("O I 1356"), half_width=1 * u.AA)
     assert np.all(np.isfinite(table["shift"]))

@@ -44,7 +44,7 @@ def test_orbital_shift():
 
 @pytest.fixture(scope="module")
 def mg_ii(sns_rasters):
-    return sns_rasters["Mg II k 2796"]
+    return sns_rasters.cube("Mg II k 2796")
 
 
 def test_wavelength_shifts_of_the_sample(mg_ii):
@@ -65,7 +65,7 @@ def test_wavelength_shifts_of_the_sample(mg_ii):
 
 def test_no_reference_line_in_window(sns_rasters):
     with pytest.raises(IrispyPlusCalibrationError, match="reference_line="):
-        wavelength_shifts(sns_rasters["Fe XII 1349"])
+        wavelength_shifts(sns_rasters.cube("Fe XII 1349"))
 
 
 def test_apply_wavelength_shift_moves_only_the_spectral_coordinate(mg_ii):

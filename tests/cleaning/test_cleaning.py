@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.cleaning import find_dust, remove_dust, remove_spikes
 from irispy_plus.cleaning._inpaint import inpaint
 from irispy_plus.data import sample
@@ -57,7 +57,7 @@ def _with_specks(series, count, seed):
 
 @pytest.mark.parametrize("path", [sample.SNS_SJI_2796, sample.SNS_SJI_2832], ids=["2796", "2832"])
 def test_dust_is_found_and_filled(path):
-    sji = read_files(path)
+    sji = read_cube(path)
     clean = _series_on_the_detector(sji, frames=20, seed=1)
     dirty, specks, valid = _with_specks(clean, count=15, seed=2)
     assert specks.sum() > 40
@@ -84,7 +84,7 @@ def test_dust_is_found_and_filled(path):
 
 
 def test_dust_removal_gives_a_new_cube():
-    sji = read_files(sample.SNS_SJI_2796)
+    sji = read_cube(sample.SNS_SJI_2796)
     cleaned, filled = remove_dust(sji)
     assert type(cleaned) is type(sji)
     assert cleaned.wcs.pixel_to_world(3, 4, 5)[0] == sji.wcs.pixel_to_world(3, 4, 5)[0]
@@ -93,7 +93,7 @@ def test_dust_removal_gives_a_new_cube():
 
 
 def test_a_moving_sun_is_not_dust():
-    sji = read_files(sample.SNS_SJI_2796)
+    sji = read_cube(sample.SNS_SJI_2796)
     clean = _series_on_the_detector(sji, frames=20, seed=4)
     found = find_dust(clean)
     assert found.sum() <= 0.01 * (clean > -199).all(axis=0).sum()
@@ -101,7 +101,7 @@ def test_a_moving_sun_is_not_dust():
 
 def test_dust_needs_images():
     with pytest.raises(IrispyPlusMapError, match="slit-jaw cube"):
-        remove_dust(read_files(sample.SNS_RASTER)["Si IV 1403"][0, 0])
+        remove_dust(read_cube(sample.SNS_RASTER, "Si IV 1403")[0, 0])
 
 
 def test_inpainting_a_plane_is_exact():
@@ -128,7 +128,7 @@ def _with_spikes(cube, count, seed):
 
 @pytest.mark.parametrize("window", ["Si IV 1403", "C II 1336", "Mg II k 2796"])
 def test_spikes_are_found_and_replaced(window):
-    cube = read_files(sample.SNS_RASTER)[window].load()
+    cube = read_cube(sample.SNS_RASTER, window).load()
     dirty, injected = _with_spikes(cube, count=200, seed=11)
     cleaned, found = remove_spikes(dirty)
     recall = (found & injected).sum() / injected.sum()
@@ -144,7 +144,7 @@ def test_spikes_are_found_and_replaced(window):
 
 
 def test_spikes_can_be_masked_instead():
-    cube = read_files(sample.SNS_RASTER)["Si IV 1403"].load()
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403").load()
     dirty, injected = _with_spikes(cube, count=50, seed=2)
     masked, found = remove_spikes(dirty, replace=False)
     assert (found & injected).sum() >= 0.95 * injected.sum()
@@ -154,4 +154,4 @@ def test_spikes_can_be_masked_instead():
 
 def test_spikes_need_spectrograph_data():
     with pytest.raises(IrispyPlusMapError, match="exposure, slit, wavelength"):
-        remove_spikes(read_files(sample.SJI_1400)[0])
+        remove_spikes(read_cube(sample.SJI_1400)[0])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ndcube import NDCube
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.data import sample
 from irispy_plus.diagnostics import QualityFlag, mg_features
 from irispy_plus.diagnostics._mg_arrays import MGII_H_REST, MGII_K_REST
@@ -163,7 +163,7 @@ def test_quantity_input_keeps_its_unit():
 
 
 def test_cube_maps_keep_the_celestial_and_time_coordinates():
-    cube = read_files(sample.RASTER, windows="Mg II k 2796")["Mg II k 2796"]
+    cube = read_cube(sample.RASTER, "Mg II k 2796")
     maps = mg_features(cube)
     reference = cube[..., 0]
     for key in ("k3_velocity", "kh_ratio", "k_flags"):

@@ -5,7 +5,7 @@ import dask.array as da
 import numpy as np
 import pytest
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.diagnostics import QualityFlag, red_blue_asymmetry
 from irispy_plus.utils import IrispyPlusDiagnosticError
@@ -101,7 +101,7 @@ def test_dask_input_gives_the_numpy_result():
 
 
 def test_cube_keeps_coordinates_and_adds_an_offset_axis():
-    cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.RASTER, "Si IV 1403")
     rb, flags = red_blue_asymmetry(cube, width=25 * u.km / u.s, wl_range=(1402.3, 1403.3))
     assert rb.data.shape == (*cube.data.shape[:-1], 31)
     assert flags.data.shape == cube.data.shape[:-1]

@@ -15,16 +15,16 @@ from irispy_plus.testing.spectra import FUV_STEP, synthetic_spectra
 
 @pytest.fixture(scope="module")
 def sns():
-    return read_files(sample.SNS_RASTER)
+    return read_files(sample.SNS_RASTER, as_observation=True)
 
 
 @pytest.fixture(scope="module")
 def raster():
-    return read_files(sample.RASTER)
+    return read_files(sample.RASTER, as_observation=True)
 
 
 def test_sit_and_stare_si_iv(sns):
-    cube = sns["Si IV 1403"]
+    cube = sns.cube("Si IV 1403")
     result = fit_siiv(cube)
     assert isinstance(result, FitResult)
     assert result.shape == cube.data.shape[:-1]
@@ -53,7 +53,7 @@ def test_sit_and_stare_si_iv(sns):
 
 
 def test_raster_maps_plot_on_wcs_axes(raster):
-    cube = raster["Si IV 1403"]
+    cube = raster.cube("Si IV 1403")
     result = fit_siiv(cube, wl_range=[1401.5, 1404.0])
     intensity = result.intensity()
     assert intensity.data.shape == cube.data.shape[:-1]
@@ -71,14 +71,14 @@ def test_raster_maps_plot_on_wcs_axes(raster):
 
 
 def test_mg_ii_window(sns):
-    cube = sns["Mg II k 2796"][:10]
+    cube = sns.cube("Mg II k 2796")[:10]
     result = fit_mgii(cube, four=True)
     assert result.shape == (10, cube.data.shape[1])
     assert result.meta["window"] == "Mg II k 2796"
 
 
 def test_dask_cube_matches_in_memory(sns):
-    cube = sns["Si IV 1403"]
+    cube = sns.cube("Si IV 1403")
     lazy = fit_siiv(cube)
     eager = fit_siiv(np.asarray(cube.data), cube.spectral_axis, mask=np.asarray(cube.mask))
     np.testing.assert_array_equal(lazy.values, eager.values)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.data import sample
 
 NUMBER = r"(-?\d+\.\d+)"
@@ -54,7 +54,7 @@ def _assert_matches(text, path, exposure_column):
 
 
 def test_spectrogram_cube_repr():
-    cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.RASTER, "Si IV 1403")
     text = repr(cube)
     assert "object at 0x" not in text
     assert text.startswith(f"<IRISSpectrogramCube Si IV 1403 from {sample.RASTER.name}")
@@ -67,7 +67,7 @@ def test_spectrogram_cube_repr():
 
 
 def test_slit_jaw_cube_repr():
-    text = repr(read_files(sample.SJI_1400))
+    text = repr(read_cube(sample.SJI_1400))
     assert "object at 0x" not in text
     assert text.startswith(f"<IRISSJICube SJI_1400 from {sample.SJI_1400.name}")
     assert "shape (2, 109, 178) (time, y, x)" in text
@@ -91,7 +91,7 @@ def test_sequence_and_collection_reprs():
     slit_jaws = repr(read_files([sample.SJI_1400, sample.SJI_2832]))
     assert slit_jaws.startswith("<SJICollection: 2 slit-jaw series")
     assert "SJI_2832" in slit_jaws
-    observation = repr(read_files(sample.SNS_DIR))
+    observation = repr(read_files(sample.SNS_DIR, as_observation=True))
     assert observation.startswith("<IRISObservation")
     assert "object at 0x" not in observation
     assert observation.count("<IRISSJICube") == 4
@@ -103,8 +103,8 @@ def test_sequence_and_collection_reprs():
     ids=["step", "spectrum-less", "cut", "empty"],
 )
 def test_reprs_of_slices(item):
-    cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.RASTER, "Si IV 1403")
     text = repr(cube[item])
     assert text.startswith("<IRISSpectrogramCube Si IV 1403")
     assert f"shape {cube[item].shape}" in text
-    assert repr(read_files(sample.SJI_1400)[1]).startswith("<IRISSJICube SJI_1400")
+    assert repr(read_cube(sample.SJI_1400)[1]).startswith("<IRISSJICube SJI_1400")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.cli import main
 from irispy_plus.data import sample
 from irispy_plus.io import Level2File
@@ -199,7 +199,7 @@ def test_primary_bscale_is_checked_when_the_windows_use_it(tmp_path):
     with fits.open(path, mode="update") as hdulist:
         hdulist[0].header["BSCALE"] = 0.5
         hdulist[0].header["BZERO"] = 10
-    first = next(iter(read_files(path).values()))
+    first = next(iter(read_files(path, as_observation=True).values())).data[0]
     np.testing.assert_array_equal(np.asarray(first.data), np.full(first.shape, 10, np.float32))
 
 
@@ -221,7 +221,7 @@ def test_an_int64_window_reads_like_astropy(tmp_path):
 
     path = rebuild(RASTER, tmp_path / RASTER.name, to_int64)
     label = Level2File(RASTER).windows[0].label
-    cube = read_files(path, windows=label)[label]
+    cube = read_cube(path, label)
     expected = fits.getdata(path, 1).astype(np.float32)
     np.testing.assert_array_equal(np.asarray(cube.data), expected)
     np.testing.assert_array_equal(np.asarray(cube.mask), expected <= conf.fill_threshold)
@@ -283,7 +283,7 @@ def test_metadata_read_later_is_typed_too(tmp_path):
     path = with_keyword(RASTER, tmp_path, 0, "DSUN_OBS", "far")
     with fits.open(path, mode="update") as hdulist:
         hdulist[0].header["ENDOBS"] = ("never", "")
-    meta = next(iter(read_files(path).values())).meta
+    meta = next(iter(read_files(path, as_observation=True).values())).data[0].meta
     assert meta.date_start.isot == "2014-03-29T14:09:38.830"
     with pytest.raises(IrispyPlusHeaderError, match="DSUN_OBS is 'far', not a number"):
         meta.distance_to_sun

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.testing.files import write_int16_copy
 from irispy_plus.utils.config import conf
@@ -25,7 +25,7 @@ def test_default_threshold_masks_the_smeared_fill_of_the_sit_and_stare():
     smeared = (raw < -199) & (raw != -200)
     assert smeared.sum() > 100
     assert ((raw > -199) & (raw <= -50)).sum() > 5
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     for state in ("lazy", "loaded"):
         data, mask = np.asarray(cube.data), np.asarray(cube.mask)
         assert not (data[~mask] <= conf.fill_threshold).any(), state
@@ -42,7 +42,7 @@ SLIT_JAWS = [sample.SJI_1400, sample.SNS_SJI_2796, sample.SJI_2832]
 @pytest.mark.parametrize("path", SLIT_JAWS, ids=lambda p: p.name)
 def test_slit_jaw_reads_mask_the_smear(path):
     raw = fits.getdata(path)
-    cube = read_files(path)
+    cube = read_cube(path)
     expected = _expected_mask(raw, conf.fill_threshold)
     np.testing.assert_array_equal(np.asarray(cube.mask), expected)
     frame, mask = cube.read_data(0)
@@ -56,8 +56,8 @@ def test_slit_jaw_reads_mask_the_smear(path):
 def test_threshold_is_the_config_item_when_the_file_is_read():
     raw = fits.getdata(sample.SJI_1400)
     with conf.set_temp("fill_threshold", -199.0):
-        strict = read_files(sample.SJI_1400)
-    loose = read_files(sample.SJI_1400)
+        strict = read_cube(sample.SJI_1400)
+    loose = read_cube(sample.SJI_1400)
     # Each cube keeps the threshold it was read with, also when computed later.
     np.testing.assert_array_equal(np.asarray(strict.mask), _expected_mask(raw, -199.0))
     np.testing.assert_array_equal(np.asarray(loose.mask), _expected_mask(raw, conf.fill_threshold))
@@ -75,7 +75,7 @@ def test_int16_files_mask_by_scaled_value(tmp_path, threshold):
         hdulist.flush()
     scaled = fits.getdata(path).astype(np.float64)  # astropy's own scaling
     with conf.set_temp("fill_threshold", threshold):
-        cube = read_files(path)
+        cube = read_cube(path)
     expected = (scaled <= threshold) | (scaled == 32767 * 0.25 + 7992)
     mask = np.asarray(cube.mask)
     np.testing.assert_array_equal(mask, expected)
@@ -94,5 +94,5 @@ def test_nan_and_infinity_in_float_files(tmp_path):
         hdulist[0].data[1, 3, 6] = conf.fill_threshold
         hdulist[0].data[1, 3, 7] = np.nextafter(np.float32(conf.fill_threshold), np.float32(0))
         hdulist.writeto(path)
-    mask = np.asarray(read_files(path).mask)[1, 3, 3:8]
+    mask = np.asarray(read_cube(path).mask)[1, 3, 3:8]
     assert mask.tolist() == [True, True, True, True, False]

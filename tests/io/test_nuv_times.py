@@ -50,8 +50,8 @@ def _seconds(times, start):
 
 
 def _nuv_and_fuv(path):
-    rasters = read_files(path, windows=["Mg II k 2796", "Si IV 1403"])
-    return rasters["Mg II k 2796"].time, rasters["Si IV 1403"].time
+    rasters = read_files(path, windows=["Mg II k 2796", "Si IV 1403"], as_observation=True)
+    return rasters.cube("Mg II k 2796").time, rasters.cube("Si IV 1403").time
 
 
 @pytest.mark.parametrize("path", [sample.SNS_RASTER, *sample.RASTER_SERIES], ids=lambda p: p.name[-30:])

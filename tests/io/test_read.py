@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.cubes import (
     IRISObservation,
     IRISRasterSequence,
@@ -40,12 +40,14 @@ SNS_LABELS = [
 
 @pytest.mark.parametrize("path", [sample.SNS_RASTER, *sample.RASTER_SERIES])
 def test_every_raster_window_matches_the_file(path):
-    rasters = read_files(path)
+    rasters = read_files(path, as_observation=True)
     assert isinstance(rasters, RasterCollection)
     with fits.open(path) as hdulist:
         n_windows = hdulist[0].header["NWIN"]
         assert len(rasters) == n_windows
-        for index, (label, cube) in enumerate(rasters.items(), start=1):
+        for index, (label, sequence) in enumerate(rasters.items(), start=1):
+            assert isinstance(sequence, IRISRasterSequence)
+            (cube,) = sequence.data
             assert isinstance(cube, IRISSpectrogramCube)
             expected = hdulist[index].data
             assert label == hdulist[0].header[f"TDESC{index}"].strip()
@@ -72,7 +74,7 @@ def test_every_raster_window_matches_the_file(path):
     ],
 )
 def test_every_sji_file_is_one_cube(path, unit):
-    cube = read_files(path)
+    cube = read_cube(path)
     assert isinstance(cube, IRISSJICube)
     expected = fits.getdata(path)
     assert cube.shape == expected.shape
@@ -87,7 +89,7 @@ def test_saturated_pixels_are_masked(tmp_path):
     path = shutil.copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name)
     with fits.open(path, mode="update") as hdulist:
         hdulist[0].data[3, 10, 11] = np.inf
-    cube = read_files(path)
+    cube = read_cube(path)
     assert np.asarray(cube.mask)[3, 10, 11]
 
 
@@ -96,7 +98,7 @@ def test_int16_files_are_scaled_and_masked_like_astropy(tmp_path):
     with fits.open(path) as hdulist:
         assert hdulist[5].header["BITPIX"] == 16
         expected = hdulist[5].data  # astropy's own scaled read
-    cube = read_files(path, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(path, "Si IV 1403")
     values = np.asarray(cube.data)
     assert values.dtype == np.float32
     np.testing.assert_allclose(values, expected, atol=0.13)
@@ -107,7 +109,7 @@ def test_int16_files_are_scaled_and_masked_like_astropy(tmp_path):
 
 def test_no_data_are_read_at_open(tmp_path):
     path = shutil.copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name)
-    cube = read_files(path)
+    cube = read_cube(path)
     assert isinstance(cube.data, da.Array)
     assert isinstance(cube.mask, da.Array)
     # Change the pixels on disk after opening: a lazy cube sees the new values.
@@ -117,7 +119,7 @@ def test_no_data_are_read_at_open(tmp_path):
 
 
 def test_load_and_unload():
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403", uncertainty=True)["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403", uncertainty=True)
     assert cube.is_lazy
     lazy_values = np.asarray(cube.data)
     cube.load()
@@ -134,14 +136,14 @@ def test_load_and_unload():
 
 
 def test_uncertainty_is_photon_and_read_noise():
-    cube = read_files(sample.SNS_RASTER, windows="Mg II k 2796", uncertainty=True)["Mg II k 2796"]
+    cube = read_cube(sample.SNS_RASTER, "Mg II k 2796", uncertainty=True)
     data = np.asarray(cube.data)
     expected = np.sqrt(np.maximum(data, 0) / 18 + 1.2**2)  # NUV: 18 photons/DN, 1.2 DN
     np.testing.assert_allclose(np.asarray(cube.uncertainty.array), expected, rtol=1e-6)
 
 
 def test_exposure_time_correction_uses_each_exposure():
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     corrected = cube.apply_exposure_time_correction()
     assert corrected.unit == DN_FUV / u.s
     per_exposure = cube.exposure_time.to_value(u.s)
@@ -149,7 +151,7 @@ def test_exposure_time_correction_uses_each_exposure():
     np.testing.assert_allclose(
         np.asarray(corrected.data), np.asarray(cube.data) / per_exposure[:, None, None], rtol=1e-6
     )
-    sji = read_files(sample.SJI_1400)
+    sji = read_cube(sample.SJI_1400)
     per_second = sji.apply_exposure_time_correction()
     assert per_second.unit == DN_SJI_FUV / u.s
     np.testing.assert_allclose(
@@ -171,14 +173,18 @@ def test_raster_series_keeps_every_repeat_in_time_order():
 
 
 def test_window_selection():
-    assert list(read_files(sample.SNS_RASTER)) == SNS_LABELS
-    assert list(read_files(sample.SNS_RASTER, windows="all")) == SNS_LABELS
-    assert list(read_files(sample.SNS_RASTER, windows=["Mg II k 2796", "C II 1336"])) == [
+    assert list(read_files(sample.SNS_RASTER, as_observation=True)) == SNS_LABELS
+    assert list(read_files(sample.SNS_RASTER, windows="all", as_observation=True)) == SNS_LABELS
+    assert list(
+        read_files(sample.SNS_RASTER, windows=["Mg II k 2796", "C II 1336"], as_observation=True)
+    ) == [
         "Mg II k 2796",
         "C II 1336",
     ]
-    assert list(read_files(sample.SNS_RASTER, windows=2796.35 * u.AA)) == ["Mg II k 2796"]
-    assert list(read_files(sample.SNS_RASTER, windows="si iv 1403")) == ["Si IV 1403"]
+    assert list(read_files(sample.SNS_RASTER, windows=2796.35 * u.AA, as_observation=True)) == [
+        "Mg II k 2796"
+    ]
+    assert list(read_files(sample.SNS_RASTER, windows="si iv 1403", as_observation=True)) == ["Si IV 1403"]
     with pytest.raises(IrispyPlusError, match=r"no window 'Ca II 8542'.*'Si IV 1403'"):
         read_files(sample.SNS_RASTER, windows="Ca II 8542")
     with pytest.raises(IrispyPlusError, match="No window"):
@@ -186,7 +192,7 @@ def test_window_selection():
 
 
 def test_folders_globs_and_mixed_kinds():
-    observation = read_files(sample.SNS_DIR)
+    observation = read_files(sample.SNS_DIR, as_observation=True)
     assert isinstance(observation, IRISObservation)
     assert isinstance(observation.raster, RasterCollection)
     assert isinstance(observation.sji, SJICollection)
@@ -198,7 +204,7 @@ def test_folders_globs_and_mixed_kinds():
 
 def test_compressed_files_are_read_in_memory(tmp_path):
     gz = write_gzip(sample.SJI_1400, tmp_path / (sample.SJI_1400.name + ".gz"))
-    np.testing.assert_array_equal(np.asarray(read_files(gz).data), fits.getdata(sample.SJI_1400))
+    np.testing.assert_array_equal(np.asarray(read_cube(gz).data), fits.getdata(sample.SJI_1400))
     tar = write_raster_tar(
         sample.RASTER_SERIES, tmp_path / "iris_l2_20140329_140938_3860258481_raster.tar.gz"
     )
@@ -208,7 +214,7 @@ def test_compressed_files_are_read_in_memory(tmp_path):
 
 
 def test_aux_and_filename_tables():
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     assert len(cube.aux) == 187
     np.testing.assert_allclose(cube[10:20].aux["XCENIX"], cube.aux["XCENIX"][10:20])
     assert cube.meta.observer_radial_velocity.unit == u.m / u.s
@@ -239,7 +245,7 @@ def test_file_summary_names_windows_and_observation():
     assert "Medium sit-and-stare" in text
     for label in SNS_LABELS:
         assert label in text
-    assert "Si IV 1403" in repr(read_files(sample.SNS_RASTER))
+    assert "Si IV 1403" in repr(read_files(sample.SNS_RASTER, as_observation=True))
 
 
 def test_not_iris_level2(tmp_path):
@@ -290,7 +296,7 @@ def test_raster_files_of_two_observations_are_refused():
 
 @pytest.mark.parametrize("item", [5, (slice(None), slice(None), 12), (slice(3, 9), 7), Ellipsis])
 def test_read_data_matches_sliced_cube(item):
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     data, mask = cube.read_data(item)
     np.testing.assert_array_equal(data, np.asarray(cube.data[item]))
     np.testing.assert_array_equal(mask, np.asarray(cube.mask[item]))
@@ -303,7 +309,7 @@ def test_read_data_matches_sliced_cube(item):
 
 
 def test_slices_of_slices_read_the_right_pixels():
-    cube = read_files(sample.SNS_RASTER, windows="Mg II k 2796", uncertainty=True)["Mg II k 2796"]
+    cube = read_cube(sample.SNS_RASTER, "Mg II k 2796", uncertainty=True)
     full = fits.getdata(sample.SNS_RASTER, 8)
     sliced = cube[10:50][::1][5, 3:30][:, 7]
     np.testing.assert_array_equal(np.asarray(sliced.data), full[15, 3:30, 7])
@@ -316,11 +322,11 @@ def test_folders_are_searched_recursively(tmp_path):
     observation.mkdir()
     for path in sample.RASTER_SERIES:
         shutil.copy(path, observation / path.name)
-    assert len(read_files(tmp_path, windows="C II 1336")["C II 1336"].data) == 3
+    assert len(read_files(tmp_path, windows="C II 1336", as_observation=True)["C II 1336"].data) == 3
 
 
 def test_read_data_without_mask():
-    cube = read_files(sample.SJI_1400)
+    cube = read_cube(sample.SJI_1400)
     np.testing.assert_array_equal(cube.read_data(1, mask=False), fits.getdata(sample.SJI_1400)[1])
     cube.load()
     np.testing.assert_array_equal(cube.read_data(1, mask=False), fits.getdata(sample.SJI_1400)[1])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.units import DN_FUV, DN_NUV, DN_SJI_FUV, DN_SJI_NUV, read_noise
 
@@ -29,7 +29,7 @@ def test_raster_uncertainty_per_camera(window, hdu, camera):
     with fits.open(sample.SNS_RASTER) as hdulist:
         assert hdulist[0].header[f"TDESC{hdu}"].strip() == window
         values = hdulist[hdu].data.astype(np.float64)
-    cube = read_files(sample.SNS_RASTER, windows=window, uncertainty=True)[window]
+    cube = read_cube(sample.SNS_RASTER, window, uncertainty=True)
     expected = _by_hand(values, camera)
     np.testing.assert_allclose(np.asarray(cube.uncertainty.array), expected, rtol=1e-6)
     # A slice of the lazy cube recomputes it from its own pixels; a loaded cube keeps it.
@@ -39,7 +39,7 @@ def test_raster_uncertainty_per_camera(window, hdu, camera):
 
 
 def test_fuv_uncertainty_of_a_dark_pixel_is_the_fuv_read_noise():
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403", uncertainty=True)["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403", uncertainty=True)
     data, sigma = np.asarray(cube.data), np.asarray(cube.uncertainty.array)
     dark = data <= 0
     assert dark.any()
@@ -51,7 +51,7 @@ def test_fuv_uncertainty_of_a_dark_pixel_is_the_fuv_read_noise():
     [(sample.SJI_1400, SJI_FUV), (sample.SJI_2832, SJI_NUV), (sample.SNS_SJI_1330, SJI_FUV)],
 )
 def test_slit_jaw_uncertainty(path, camera):
-    cube = read_files(path, uncertainty=True)
+    cube = read_cube(path, uncertainty=True)
     np.testing.assert_allclose(
         np.asarray(cube.uncertainty.array), _by_hand(fits.getdata(path), camera), rtol=1e-6
     )

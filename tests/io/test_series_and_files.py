@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.data import sample
 
 
@@ -66,7 +66,7 @@ def _open_descriptors(path):
 
 def test_files_are_released_when_cubes_go(tmp_path):
     path = shutil.copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name)
-    cube = read_files(path)
+    cube = read_cube(path)
     assert _open_descriptors(path) == 0  # headers read, file closed
     frame = np.asarray(cube[5].data)
     assert frame.shape == (40, 37)

@@ -16,7 +16,7 @@ from astropy.time import Time
 from astropy.wcs import WCS
 from sunpy.coordinates import get_earth
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 
 
@@ -57,7 +57,7 @@ RASTER_CASES = [
 
 @pytest.mark.parametrize(("path", "label", "extension"), RASTER_CASES)
 def test_raster_corners_and_centre_match_header_per_exposure(path, label, extension):
-    cube = read_files(path, windows=label)[label]
+    cube = read_cube(path, label)
     n_steps, n_slit, n_wave = cube.shape
     slit = np.array([0, n_slit - 1, n_slit // 2, 0, n_slit - 1], dtype=float)
     wave = np.array([0, n_wave - 1, n_wave // 2, n_wave - 1, 0], dtype=float)
@@ -70,7 +70,7 @@ def test_raster_corners_and_centre_match_header_per_exposure(path, label, extens
 
 
 def test_raster_pointing_follows_each_step_not_header_average():
-    cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.RASTER, "Si IV 1403")
     centre = cube.shape[1] // 2
     coords = cube[:, centre, 0].axis_world_coords()[0]
     aux = _aux(sample.RASTER)
@@ -80,7 +80,7 @@ def test_raster_pointing_follows_each_step_not_header_average():
 
 
 def test_sit_and_stare_slit_keeps_its_tilt():
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     top, bottom = cube.wcs.pixel_to_world([0, 0], [0, cube.shape[1] - 1], [0, 0])[1]
     tilt = (bottom.Tx - top.Tx) / (bottom.Ty - top.Ty)
     header = fits.getheader(sample.SNS_RASTER, 5)
@@ -94,7 +94,7 @@ def test_sit_and_stare_slit_keeps_its_tilt():
 
 @pytest.mark.parametrize("path", [sample.SJI_1400, sample.SNS_SJI_1330, sample.SNS_SJI_2796])
 def test_sji_corners_and_centre_match_header_per_frame(path):
-    cube = read_files(path)
+    cube = read_cube(path)
     n_frames, ny, nx = cube.shape
     header = fits.getheader(path, 0)
     aux = _aux(path)
@@ -122,13 +122,13 @@ def test_sji_corners_and_centre_match_header_per_frame(path):
 
 def test_times_are_mid_exposure():
     # FUV; NUV windows take their times from the level 1 file names (test_nuv_times.py).
-    cube = read_files(sample.SNS_RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")
     aux = _aux(sample.SNS_RASTER)
     start = Time(fits.getheader(sample.SNS_RASTER)["STARTOBS"], scale="utc")
     expected = start + (aux["TIME"] + aux["EXPTIMEF"] / 2) * u.s
     assert np.all(np.abs((cube.time - expected).to_value(u.s)) < 1e-6)
     np.testing.assert_allclose(cube.exposure_time.to_value(u.s), aux["EXPTIMEF"])
-    sji = read_files(sample.SJI_1400)
+    sji = read_cube(sample.SJI_1400)
     sji_aux = _aux(sample.SJI_1400)
     sji_start = Time(fits.getheader(sample.SJI_1400)["STARTOBS"], scale="utc")
     expected = sji_start + (sji_aux["TIME"] + sji_aux["EXPTIMES"] / 2) * u.s
@@ -136,7 +136,7 @@ def test_times_are_mid_exposure():
 
 
 def test_observer_is_earth_at_observation_time():
-    cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.RASTER, "Si IV 1403")
     frame = cube.wcs.pixel_to_world(0, 0, 0)[1].frame
     earth = get_earth(frame.obstime)
     assert frame.obstime.isot.startswith("2014-03-29T14:09:39")
@@ -156,7 +156,7 @@ def test_observer_is_earth_at_observation_time():
 def test_slicing_keeps_coordinates(item):
     # Every pixel of the sliced cube has the coordinates of the same pixel of the whole
     # cube (the astropy sliced-WCS bugs with coupled PC matrices would break this).
-    cube = read_files(sample.RASTER, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(sample.RASTER, "Si IV 1403")
     sliced = cube[item]
     full_index = np.indices(cube.shape)
     kept = tuple(index[item] for index in full_index)
@@ -178,7 +178,7 @@ def test_slicing_keeps_coordinates(item):
 
 @pytest.mark.parametrize("path", [sample.RASTER, sample.SNS_RASTER])
 def test_raster_world_to_pixel_round_trips(path):
-    cube = read_files(path, windows="Si IV 1403")["Si IV 1403"]
+    cube = read_cube(path, "Si IV 1403")
     wcs = cube.wcs.low_level_wcs
     rng = np.random.default_rng(1)
     n_steps, n_slit, n_wave = cube.shape
@@ -192,7 +192,7 @@ def test_raster_world_to_pixel_round_trips(path):
 
 
 def test_sji_world_to_pixel_round_trips():
-    sji = read_files(sample.SNS_SJI_1400)
+    sji = read_cube(sample.SNS_SJI_1400)
     wcs = sji.wcs.low_level_wcs
     rng = np.random.default_rng(2)
     pixels = [rng.uniform(0, n - 1, 40) for n in sji.shape[::-1]]

@@ -10,7 +10,7 @@ import sunpy.map
 from sunpy.coordinates import get_earth
 from sunpy.physics.differential_rotation import solar_rotate_coordinate
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.maps import coalign, reproject_to
 from irispy_plus.utils.exceptions import IrispyPlusMapError
@@ -18,7 +18,7 @@ from irispy_plus.utils.exceptions import IrispyPlusMapError
 
 @pytest.fixture(scope="module")
 def sji():
-    return read_files(sample.SJI_1400)
+    return read_cube(sample.SJI_1400)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_solar_rotation_is_followed():
     A reference an hour later showing the same pixels claims the surface did not turn:
     with rotation followed, the offset is the rotation the surface made, reversed.
     """
-    frame_map = read_files(sample.SNS_SJI_2796)[0].to_map()  # on the disk, near its centre
+    frame_map = read_cube(sample.SNS_SJI_2796)[0].to_map()  # on the disk, near its centre
     later = (frame_map.date + 1 * u.hour).isot
     reference = frame_map.shift_reference_coord(0 * u.arcsec, 0 * u.arcsec)
     reference.meta["date-obs"] = reference.meta["date-avg"] = later

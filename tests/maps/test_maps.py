@@ -10,7 +10,7 @@ import sunpy.map
 from astropy.io import fits
 from astropy.time import Time
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.maps import to_map, to_maps
 from irispy_plus.utils.exceptions import IrispyPlusMapError
@@ -31,7 +31,7 @@ def _aux_table(path):
 
 @pytest.mark.parametrize("path", SJI_FILES, ids=lambda path: path.name[-20:])
 def test_every_frame_map_has_the_cube_coordinates(path):
-    sji = read_files(path)
+    sji = read_cube(path)
     for index in range(sji.data.shape[0]):
         frame = sji[index]
         frame_map = frame.to_map()
@@ -47,7 +47,7 @@ def test_frame_headers_carry_that_exposure(path):
     primary, aux, aux_header = _aux_table(path)
     # The auxiliary array's columns are named by keywords of its header (TIME, XCENIX...).
     index_of = {name: int(aux_header[name]) for name in ("TIME", "EXPTIMES", "XCENIX", "YCENIX", "PC1_2IX")}
-    maps = to_maps(read_files(path))
+    maps = to_maps(read_cube(path))
     start = Time(primary["STARTOBS"])
     for frame, row in zip(maps, aux, strict=True):
         assert isinstance(frame, sunpy.map.sources.SJIMap)
@@ -66,7 +66,7 @@ def test_frame_headers_carry_that_exposure(path):
 
 
 def test_a_cropped_frame_keeps_its_coordinates():
-    frame = read_files(sample.SJI_1400)[1, 20:70, 30:120]
+    frame = read_cube(sample.SJI_1400)[1, 20:70, 30:120]
     frame_map = frame.to_map()
     for x, y in _corners_and_centre(frame.data.shape):
         expected = frame.wcs.pixel_to_world(x, y)
@@ -76,14 +76,14 @@ def test_a_cropped_frame_keeps_its_coordinates():
 
 
 def test_masked_pixels_are_nan():
-    frame = read_files(sample.SJI_1400)[0]
+    frame = read_cube(sample.SJI_1400)[0]
     mask = np.asarray(frame.mask)
     assert mask.any()
     assert np.all(np.isnan(frame.to_map().data[mask]))
 
 
 def test_fits_round_trip_keeps_the_coordinates(tmp_path):
-    frame_map = read_files(sample.SJI_2832)[1].to_map()
+    frame_map = read_cube(sample.SJI_2832)[1].to_map()
     frame_map.save(tmp_path / "frame.fits")
     again = sunpy.map.Map(tmp_path / "frame.fits")
     pixels = [0, 100, 177] * u.pix, [0, 50, 108] * u.pix
@@ -94,7 +94,7 @@ def test_fits_round_trip_keeps_the_coordinates(tmp_path):
 
 
 def test_spectroheliogram_map_is_within_its_stated_error():
-    raster = read_files(sample.RASTER)["Si IV 1403"]
+    raster = read_cube(sample.RASTER, "Si IV 1403")
     image = raster[..., 14]
     image_map = image.to_map()
     steps, slit = image.data.shape
@@ -121,7 +121,7 @@ def _masked(image):
 def test_a_fit_map_becomes_a_map():
     from irispy_plus.fitting import fit_siiv
 
-    fit = fit_siiv(read_files(sample.RASTER)["Si IV 1403"], plot=False)
+    fit = fit_siiv(read_cube(sample.RASTER, "Si IV 1403"), plot=False)
     velocity = fit.doppler_velocity()
     velocity_map = to_map(velocity)
     assert velocity_map.unit == u.km / u.s
@@ -129,22 +129,22 @@ def test_a_fit_map_becomes_a_map():
 
 
 def test_sit_and_stare_has_no_map():
-    image = read_files(sample.SNS_RASTER)["Si IV 1403"][..., 10]
+    image = read_cube(sample.SNS_RASTER, "Si IV 1403")[..., 10]
     with pytest.raises(IrispyPlusMapError, match="sit-and-stare"):
         image.to_map()
 
 
 def test_a_cube_must_be_sliced_first():
     with pytest.raises(IrispyPlusMapError, match=r"2-D image.*sji\[i\]"):
-        to_map(read_files(sample.SJI_1400))
+        to_map(read_cube(sample.SJI_1400))
     with pytest.raises(IrispyPlusMapError, match="slit-jaw cube"):
-        to_maps(read_files(sample.SJI_1400)[0])
+        to_maps(read_cube(sample.SJI_1400)[0])
 
 
 def test_an_image_without_time_needs_a_date():
     from ndcube import NDCube
 
-    frame = read_files(sample.SJI_1400)[0]
+    frame = read_cube(sample.SJI_1400)[0]
     bare = NDCube(np.asarray(frame.data), wcs=frame.to_map().wcs)  # a FITS WCS has no time axis
     with pytest.raises(IrispyPlusMapError, match="date="):
         to_map(bare)
@@ -152,6 +152,6 @@ def test_an_image_without_time_needs_a_date():
 
 
 def test_an_image_without_celestial_axes_is_refused():
-    spectrum_image = read_files(sample.SNS_RASTER)["Si IV 1403"][0]  # slit against wavelength
+    spectrum_image = read_cube(sample.SNS_RASTER, "Si IV 1403")[0]  # slit against wavelength
     with pytest.raises(IrispyPlusMapError):
         to_map(spectrum_image)

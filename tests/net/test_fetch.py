@@ -49,9 +49,11 @@ def test_fetched_files_read_as_cubes(client, tmp_path):
     table = client.search(SNS_TIME, a.Instrument.iris, a.iris.FileKind("raster", "sji"))
     files = client.fetch(table, path=tmp_path, progress=False)
     assert files.errors == []
-    raster = irispy_plus.read_files(tmp_path / SNS_ID / f"iris_l2_{SNS_ID}_raster_t000_r00000.fits")
+    raster = irispy_plus.read_files(
+        tmp_path / SNS_ID / f"iris_l2_{SNS_ID}_raster_t000_r00000.fits", as_observation=True
+    )
     assert "Si IV 1403" in raster
-    sji = irispy_plus.read_files(tmp_path / SNS_ID / f"iris_l2_{SNS_ID}_SJI_1400_t000.fits")
+    sji = irispy_plus.read_cube(tmp_path / SNS_ID / f"iris_l2_{SNS_ID}_SJI_1400_t000.fits")
     assert sji.meta.obsid == "3620258102"
 
 
@@ -137,7 +139,7 @@ def test_fido_search_and_fetch_end_to_end(hcr, no_vso, tmp_path):
     gc.collect()
     assert files.errors == []
     assert list(files) == [str(tmp_path / SNS_ID / f"iris_l2_{SNS_ID}_raster_t000_r00000.fits")]
-    assert irispy_plus.read_files(files[0])
+    assert irispy_plus.read_files(files[0], as_observation=True)
 
 
 TUTORIAL_URL = (

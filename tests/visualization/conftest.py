@@ -14,7 +14,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.data import sample
 
 
@@ -26,7 +26,7 @@ def _close_figures():
 
 @pytest.fixture(scope="module")
 def sns():
-    return read_files(sample.SNS_RASTER)
+    return read_files(sample.SNS_RASTER, as_observation=True)
 
 
 @pytest.fixture(scope="module")
@@ -36,4 +36,4 @@ def series():
 
 @pytest.fixture
 def sji():
-    return read_files(sample.SNS_SJI_1400)
+    return read_cube(sample.SNS_SJI_1400)

@@ -9,7 +9,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.utils.exceptions import IrispyPlusError
 from irispy_plus.visualization import (
@@ -79,7 +79,7 @@ def test_show_poi_options(sns):
 
 
 def test_raster_slit_lands_on_the_slit_jaw_slit(sns, sji):
-    raster = sns["Si IV 1403"]
+    raster = sns.cube("Si IV 1403")
     figure = sji_with_raster(sji, raster, step=100)
     frame = figure.irispy_frame
     offsets = np.abs((sji.time - raster.time[100]).to_value("s"))
@@ -92,8 +92,8 @@ def test_raster_slit_lands_on_the_slit_jaw_slit(sns, sji):
 
 
 def test_raster_field_on_a_raster_slit_jaw():
-    raster = read_files(sample.RASTER)["Si IV 1403"]
-    sji = read_files(sample.SJI_1400)
+    raster = read_cube(sample.RASTER, "Si IV 1403")
+    sji = read_cube(sample.SJI_1400)
     field, slit = raster_outline(raster, sji, 3, 0)
     # The field is a closed outline 8 steps wide and as long as the slit.
     assert field.shape == (2 * (8 + 109), 2)

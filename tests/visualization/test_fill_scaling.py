@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.utils.config import conf
 from irispy_plus.visualization import ClipLevels, histo_opt, quick_look, sji_quick_look
@@ -66,7 +66,7 @@ def test_raster_quick_look_default_ranges_are_off_fill(sns):
 
 
 def test_sji_quick_look_default_range_is_off_fill():
-    viewer = sji_quick_look(read_files(sample.SJI_1400))
+    viewer = sji_quick_look(read_cube(sample.SJI_1400))
     low, high = viewer.image.get_clim()
     assert high > low > conf.fill_threshold
     frame = fits.getdata(sample.SJI_1400)[viewer.index if hasattr(viewer, "index") else 0]
@@ -78,7 +78,7 @@ def test_qt_movie_default_levels_are_off_fill():
     pytest.importorskip("PyQt6")
     from irispy_plus.visualization import sji_view
 
-    viewer = sji_view(read_files(sample.SJI_1400))
+    viewer = sji_view(read_cube(sample.SJI_1400))
     try:
         assert viewer.levels.low > conf.fill_threshold
     finally:

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 from ndcube import NDCube
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.cli._common import save_raster_map
 from irispy_plus.data import sample
 from irispy_plus.fitting import fit_siiv, moments
@@ -23,7 +23,7 @@ LAT = "Helioprojective latitude (Solar-Y) [arcsec]"
 
 @pytest.fixture(scope="module")
 def fit():
-    return fit_siiv(read_files(sample.RASTER)["Si IV 1403"], plot=False)
+    return fit_siiv(read_cube(sample.RASTER, "Si IV 1403"), plot=False)
 
 
 def _world_labels(ax):
@@ -77,7 +77,7 @@ def test_every_fit_and_moment_map_plots_on_world_axes(fit):
         "flags": fit.flags_cube,
         "chi2": fit.chi2_cube,
         "nonthermal": fit.nonthermal_velocity(),
-        "moment": moments(read_files(sample.RASTER)["Si IV 1403"])["intensity"],
+        "moment": moments(read_cube(sample.RASTER, "Si IV 1403"))["intensity"],
     }
     for name, cube in maps.items():
         figure = Figure()
@@ -93,7 +93,7 @@ def test_every_fit_and_moment_map_plots_on_world_axes(fit):
 
 
 def test_intensity_limits_ignore_fill(fit):
-    cube = read_files(sample.SNS_RASTER)["Si IV 1403"][:, :, 14]
+    cube = read_cube(sample.SNS_RASTER, "Si IV 1403")[:, :, 14]
     values = np.asarray(cube.data, dtype=float).copy()
     values[:, :3] = -200.0  # fill along one edge
     ax = plot_map(cube, values=values, figure=Figure())
@@ -138,7 +138,7 @@ def test_values_of_the_wrong_shape_are_refused(fit):
 def test_the_command_line_draws_with_the_same_code(fit, tmp_path):
     # ``irispy-plus summary`` and ``fit`` write their maps through save_raster_map / save_map,
     # which draw with plot_map: the same axes and colour bar as .plot().
-    cube = read_files(sample.RASTER)["Si IV 1403"][:, :, 14]
+    cube = read_cube(sample.RASTER, "Si IV 1403")[:, :, 14]
     path = tmp_path / "map.png"
     figure = save_raster_map(
         cube, np.asarray(cube.data), path, title="t", cmap="gist_heat", limits=(0, 10), label="DN"
@@ -165,7 +165,7 @@ def test_world_tick_near_zero_reads_0():
 
 
 def test_a_raster_image_plots_as_a_map_and_slit_spectra_as_before():
-    raster = read_files(sample.RASTER)["Si IV 1403"]
+    raster = read_cube(sample.RASTER, "Si IV 1403")
     ax = raster[:, :, 14].plot(figure=Figure())
     assert _bottom_and_left(ax) == ([LON], [LAT])
     assert ax.irispy_colorbar.ax.get_ylabel() == "intensity [DN_IRIS_FUV]"

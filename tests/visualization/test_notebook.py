@@ -14,12 +14,12 @@ pytestmark = pytest.mark.skipif(importlib.util.find_spec("ipympl") is None, reas
 
 _SCRIPT = """
 import matplotlib.pyplot as plt
-from irispy_plus import read_files
+from irispy_plus import read_cube, read_files
 from irispy_plus.data import sample
 from irispy_plus.visualization import quick_look, sji_quick_look
 from irispy_plus.testing.viewer_events import pointer, press
 
-viewer = quick_look(read_files(sample.SNS_RASTER))
+viewer = quick_look(read_files(sample.SNS_RASTER, as_observation=True))
 assert type(viewer.figure.canvas).__module__ == "ipympl.backend_nbagg", type(viewer.figure.canvas)
 start = (viewer.step, viewer.slit)
 press(viewer, "right")
@@ -28,7 +28,7 @@ pointer(viewer, "xy_map", 10, 5)
 assert (viewer.step, viewer.slit) == (10, 5), (viewer.step, viewer.slit)
 press(viewer, "a")
 assert len(viewer.points) == 1
-sji = sji_quick_look(read_files(sample.SNS_SJI_1400))
+sji = sji_quick_look(read_cube(sample.SNS_SJI_1400))
 start = sji.frame_index
 press(sji, "right")
 assert sji.frame_index == start + 1, sji.frame_index

@@ -5,7 +5,7 @@ observation.
 
 import pytest
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.data import sample
 from irispy_plus.utils.exceptions import IrispyPlusError, IrispyPlusUserWarning
 from irispy_plus.visualization import (
@@ -51,8 +51,8 @@ def test_panels_given_as_a_string_are_refused_clearly(point):
 
 
 def test_a_raster_of_another_day_on_a_slit_jaw_warns():
-    raster = read_files(sample.RASTER)["Si IV 1403"]  # 2014-03-29
-    sji = read_files(sample.SJI_1400)  # 2023-04-08
+    raster = read_cube(sample.RASTER, "Si IV 1403")  # 2014-03-29
+    sji = read_cube(sample.SJI_1400)  # 2023-04-08
     with pytest.warns(IrispyPlusUserWarning) as record:
         figure = sji_with_raster(sji, raster, step=3)
     messages = [str(w.message) for w in record]
@@ -63,5 +63,5 @@ def test_a_raster_of_another_day_on_a_slit_jaw_warns():
 
 def test_the_same_observation_draws_without_a_warning(sns, sji):
     # filterwarnings = error: any warning would fail this test.
-    figure = sji_with_raster(sji, sns["Si IV 1403"], step=30)
+    figure = sji_with_raster(sji, sns.cube("Si IV 1403"), step=30)
     assert figure.irispy_frame == 10

@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pytest
 
+from irispy_plus import read_cube
 from irispy_plus.cli import main
 from irispy_plus.data import sample
 from irispy_plus.utils.exceptions import IrispyPlusError
@@ -95,8 +96,10 @@ def test_sji_files_and_errors(tmp_path):
     )
     with pytest.raises(IrispyPlusError, match="not a directory"):
         sji_files(tmp_path / "missing")
-    with pytest.raises(IrispyPlusError, match="not a slit-jaw file"):
-        sji_view(sample.SNS_RASTER)
+    with pytest.raises(IrispyPlusError, match=r"not a file: pass irispy_plus.read_cube"):
+        sji_view(sample.SNS_SJI_1400)
+    with pytest.raises(IrispyPlusError, match=r"this is not one: IRISSpectrogramCube"):
+        sji_view(read_cube(sample.SNS_RASTER, "Si IV 1403"))
 
 
 def test_cli_view_runs_until_the_window_closes(capsys):
@@ -114,10 +117,9 @@ def test_clip_levels_type(movie):
 
 
 def test_int16_frames_go_through_the_byte_table(tmp_path):
-    from irispy_plus import read_files
     from irispy_plus.testing.files import write_int16_copy
 
-    cube = read_files(write_int16_copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name))
+    cube = read_cube(write_int16_copy(sample.SNS_SJI_1400, tmp_path / sample.SNS_SJI_1400.name))
     viewer = sji_view(cube)
     try:
         for index in (0, 7, 40):

@@ -24,7 +24,7 @@ def viewer(sns):
 
 
 def test_start_state_and_panels(viewer, sns):
-    cube = sns["Si IV 1403"]
+    cube = sns.cube("Si IV 1403")
     assert (viewer.step, viewer.slit, viewer.wave) == (93, 20, 14)
     np.testing.assert_array_equal(
         viewer.images["xy_map"].get_array(), _cube_values(cube, (slice(None), slice(None), 14)).T
@@ -43,7 +43,7 @@ def test_start_state_and_panels(viewer, sns):
 
 
 def test_pointer_moves_link_the_panels(viewer, sns):
-    cube = sns["Si IV 1403"]
+    cube = sns.cube("Si IV 1403")
     pointer(viewer, "xy_map", 40, 10)
     assert (viewer.step, viewer.slit) == (40, 10)
     np.testing.assert_array_equal(viewer.images["slit_spectra"].get_array(), _cube_values(cube, 40))
@@ -170,10 +170,10 @@ def test_points_of_interest(viewer, sns):
     assert poi.pixel == {"step": 50, "slit": 12, "wavelength": 14}
     assert poi.world["Tx"].unit == "arcsec"
     assert poi.world["wavelength"].to_value("Angstrom") == pytest.approx(
-        sns["Si IV 1403"].spectral_axis[14].value
+        sns.cube("Si IV 1403").spectral_axis[14].value
     )
-    assert poi.time.isot == sns["Si IV 1403"].time[50].isot
-    np.testing.assert_array_equal(poi.spectrum, _cube_values(sns["Si IV 1403"], (50, 12)))
+    assert poi.time.isot == sns.cube("Si IV 1403").time[50].isot
+    np.testing.assert_array_equal(poi.spectrum, _cube_values(sns.cube("Si IV 1403"), (50, 12)))
     assert {p.window for p in viewer.points[1:]} == set(sns.keys())
     press(viewer, "m")
     press(viewer, "t")  # go to the first point

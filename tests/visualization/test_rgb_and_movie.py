@@ -9,7 +9,7 @@ import pytest
 from astropy.constants import c
 from PIL import Image
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.cli import main
 from irispy_plus.data import sample
 from irispy_plus.utils.exceptions import IrispyPlusError
@@ -21,7 +21,7 @@ REST = 1402.77 * u.AA
 
 @pytest.fixture(scope="module")
 def raster():
-    return read_files(sample.RASTER)["Si IV 1403"].load()
+    return read_cube(sample.RASTER, "Si IV 1403").load()
 
 
 def _with_profiles(raster, velocity_by_step):
@@ -88,11 +88,11 @@ def test_bad_bands_are_named(raster, kwargs, match):
 
 def test_a_slit_jaw_has_no_doppler_image():
     with pytest.raises(IrispyPlusError, match="wavelength"):
-        doppler_rgb(read_files(sample.SJI_1400), REST)
+        doppler_rgb(read_cube(sample.SJI_1400), REST)
 
 
 def test_a_gif_movie_has_every_frame(tmp_path):
-    sji = read_files(sample.SJI_1400)
+    sji = read_cube(sample.SJI_1400)
     written = write_movie(sji, tmp_path / "sji.gif", progress=False)
     assert written == tmp_path / "sji.gif"
     with Image.open(written) as movie:
@@ -107,12 +107,12 @@ def test_a_gif_movie_has_every_frame(tmp_path):
 
 def test_an_unknown_movie_format_is_refused(tmp_path):
     with pytest.raises(IrispyPlusError, match=r"\.mp4.*\.gif"):
-        write_movie(read_files(sample.SJI_1400), tmp_path / "sji.avi", progress=False)
+        write_movie(read_cube(sample.SJI_1400), tmp_path / "sji.avi", progress=False)
     assert not list(tmp_path.iterdir())
 
 
 def test_a_missing_ffmpeg_is_reported(tmp_path):
-    sji = read_files(sample.SJI_1400)
+    sji = read_cube(sample.SJI_1400)
     with (
         plt.rc_context({"animation.ffmpeg_path": str(tmp_path / "no-ffmpeg-here")}),
         pytest.raises(IrispyPlusError, match="ffmpeg"),

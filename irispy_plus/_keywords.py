@@ -34,7 +34,7 @@ class Keywords:
     Examples
     --------
     >>> from astropy.io import fits
-    >>> from irispy_plus.io._keywords import Keywords
+    >>> from irispy_plus._keywords import Keywords
     >>> keywords = Keywords(fits.Header({"NWIN": 8, "CDELT1": "abc"}), "a.fits", "primary header")
     >>> keywords.integer("NWIN", minimum=1)
     8
