@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from astropy.wcs import WCS
 
-from irispy_plus import read_files
+from irispy_plus import read_cube
 from irispy_plus.asdf import load, save
 from irispy_plus.data import sample
 from irispy_plus.diagnostics import line_intensity, line_ratio, red_blue_asymmetry
@@ -23,7 +23,7 @@ X = 1402.77 + 0.02596 * np.arange(-20, 21)
 
 @pytest.fixture(scope="module")
 def si_iv():
-    return read_files(sample.SNS_RASTER, uncertainty=True)["Si IV 1403"]
+    return read_cube(sample.SNS_RASTER, "Si IV 1403", uncertainty=True)
 
 
 @pytest.fixture(scope="module")
