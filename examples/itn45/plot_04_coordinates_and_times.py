@@ -53,5 +53,7 @@ print(raster.exposure_time[:3])
 obs = read_files(sample.SNS_DIR, as_observation=True)
 sji = obs["SJI_1400"]
 sns = obs.cube("Si IV 1403")
-fig = sji_with_raster(sji, sns, step=90, figure=plt.figure(figsize=(6, 6)))
+fig = sji_with_raster(sji, sns, step=90, figure=plt.figure(figsize=(7, 6)))
+ax = fig.axes[0]
+fig.colorbar(ax.images[0], ax=ax, label=str(sji.unit))
 plt.show()

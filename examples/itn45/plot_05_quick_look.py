@@ -19,12 +19,15 @@ from irispy_plus.visualization import quick_look, show_poi
 
 obs = read_files(sample.SNS_RASTER, as_observation=True)
 viewer = quick_look(obs.raster, window="Si IV 1403", gamma=0.6)
+# The viewer's figure lives on through the next cells: draw it only at the end.
+# sphinx_gallery_defer_figures
 
 # %%
 # The keys
 # --------
 # ``?`` prints this table in the viewer.
 print(viewer.help_text)
+# sphinx_gallery_defer_figures
 
 # %%
 # Moving from code
@@ -33,13 +36,15 @@ print(viewer.help_text)
 # ``change_window`` (``n``/``m``), ``contrast`` (``u``/``i``/``o``/``p``).
 viewer.move(step=120, slit=22, wave=14)
 print(viewer.window.label, viewer.step, viewer.slit, viewer.wave)
+# sphinx_gallery_defer_figures
 
 # %%
 # A static figure of what the viewer shows
 # ----------------------------------------
 # ``viewer.snapshot()`` keeps the panels with their limits and contrast;
 # `~irispy_plus.visualization.show_poi` draws them again, here with colour bars (and
-# ``viewer.build_figure("view.png")`` writes the same to a file).
+# ``viewer.build_figure("view.png")`` writes the same to a file). ``viewer.quit()`` (or
+# ``q``) closes the viewer.
 fig = show_poi(viewer.snapshot(), colorbar=True)
 viewer.quit()
 plt.show()

@@ -28,6 +28,7 @@ viewer.move(step=6, slit=30, wave=12)
 viewer.add_poi()
 for poi in viewer.points:
     print(poi.label, poi.pixel, poi.world["Tx"].round(1), poi.world["Ty"].round(1), poi.time.isot)
+# sphinx_gallery_defer_figures
 
 # %%
 # Saved and loaded

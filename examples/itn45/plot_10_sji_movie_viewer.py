@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 
 from irispy_plus import read_cube
 from irispy_plus.data import sample
-from irispy_plus.visualization import histo_opt, plot_map, sji_quick_look, sji_view
+from irispy_plus.visualization import histo_opt, plot_map, show_poi, sji_quick_look, sji_view
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # only for this headless build
 
@@ -47,8 +47,10 @@ ax = plot_map(sji[shown], limits=(levels.low, levels.high))
 # ------------------------------
 # Without Qt, ``sji.quick_look()`` (`~irispy_plus.visualization.sji_quick_look`) shows
 # the image with a time bar and the tutorial's keys; it works in any matplotlib backend,
-# notebooks included.
+# notebooks included. Here the frame it shows, drawn again with a colour bar.
 quick = sji_quick_look(sji)
 quick.show_frame(shown)
-print(quick.help_text.splitlines()[0])
+print(quick.help_text)
+fig = show_poi(quick.snapshot(), colorbar=True)
+quick.quit()
 plt.show()
