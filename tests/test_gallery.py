@@ -9,7 +9,7 @@ Qt offscreen; its figures are closed after it.
 import runpy
 from pathlib import Path
 
-import matplotlib
+import matplotlib as mpl
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -24,7 +24,7 @@ def test_examples_found():
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[str(s.relative_to(EXAMPLES)) for s in SCRIPTS])
 def test_example_runs(script, tmp_path, monkeypatch):
-    matplotlib.use("agg")
+    mpl.use("agg")
     import matplotlib.pyplot as plt
 
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")

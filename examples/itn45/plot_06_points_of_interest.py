@@ -24,7 +24,7 @@ cube = read_cube(sample.RASTER, "Si IV 1403")
 viewer = cube.quick_look()
 viewer.move(step=2, slit=60, wave=14)
 viewer.add_poi()
-viewer.move(step=6, slit=30, wave=12)
+viewer.move(step=6, slit=56, wave=14)
 viewer.add_poi()
 for poi in viewer.points:
     print(poi.label, poi.pixel, poi.world["Tx"].round(1), poi.world["Ty"].round(1), poi.time.isot)
