@@ -49,8 +49,7 @@ print("identical to the in-memory fit:", same)
 
 # %%
 # The maps keep the window's coordinates: for this sit-and-stare, time along x.
-fig = plt.figure(figsize=(11, 4))
 width = result.line_width(velocity=True)
-for i, image in enumerate((result.doppler_velocity(), width), start=1):
-    plot_map(image, axes=fig.add_subplot(1, 2, i, projection=image.wcs))
+for image in (result.doppler_velocity(), width):
+    plot_map(image)
 plt.show()

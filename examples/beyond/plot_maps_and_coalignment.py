@@ -33,7 +33,7 @@ print(len(frames), frame.date.isot, frame.exposure_time, frame.scale)
 fig = plt.figure(figsize=(6, 5))
 ax = fig.add_subplot(projection=frame)
 frame.plot(axes=ax, clip_interval=(1, 99.5) * u.percent)
-plt.colorbar(label=str(frame.unit))
+plt.colorbar(label="Intensity (DN)")
 
 # %%
 # An "AIA" stand-in with a known offset
@@ -66,7 +66,7 @@ print((shifted.center.Tx - frame.center.Tx).round(2), (shifted.center.Ty - frame
 fig = plt.figure(figsize=(6, 5))
 ax = fig.add_subplot(projection=reference)
 reference.plot(axes=ax, clip_interval=(1, 99.5) * u.percent)
-plt.colorbar(label=str(reference.unit))
+plt.colorbar(label="Intensity (DN)")
 shifted.draw_extent(axes=ax, color="cyan")
 ax.set_title("Stand-in reference, with the aligned IRIS field")
 

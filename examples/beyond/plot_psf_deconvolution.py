@@ -49,7 +49,6 @@ for label, sequence in windows.items():
 
 # %%
 # The line core before and after, on world axes:
-fig = plt.figure(figsize=(11, 4))
-for i, image in enumerate((cube[:, :, 14], sharp[:, :, 14]), start=1):
-    plot_map(image, axes=fig.add_subplot(1, 2, i, projection=image.wcs))
+for image in (cube[:, :, 14], sharp[:, :, 14]):
+    plot_map(image)
 plt.show()

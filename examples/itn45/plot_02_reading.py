@@ -51,9 +51,6 @@ print(len(series.data), [cube.shape for cube in series.data])
 # ---------------------------------------
 # Slicing one wavelength gives a 2-D image with world coordinates; `plot_map` draws it
 # with Solar-X along x and a colour bar.
-fig = plt.figure(figsize=(11, 4.5))
-left = fig.add_subplot(1, 2, 1, projection=raster[:, :, 14].wcs)
-plot_map(raster[:, :, 14], axes=left)
-right = fig.add_subplot(1, 2, 2, projection=sji[0].wcs)
-plot_map(sji[0], axes=right)
+ax = plot_map(raster[:, :, 14])
+ax = plot_map(sji[0])
 plt.show()

@@ -36,9 +36,8 @@ print(np.round(best_vals, 3))
 # raster's world coordinates (here time along the slit for a sit-and-stare).
 result = fit_siiv(cube, plot=False)
 print(result)
-fig = plt.figure(figsize=(11, 4))
-for i, image in enumerate((result.intensity(), result.doppler_velocity()), start=1):
-    plot_map(image, axes=fig.add_subplot(1, 2, i, projection=image.wcs))
+for image in (result.intensity(), result.doppler_velocity()):
+    plot_map(image)
 
 # %%
 # Mg II k and h
