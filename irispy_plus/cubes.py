@@ -94,7 +94,7 @@ class IRISSpectrogramCube(DiskBackedMixin, SpectrogramCube):
 
     def to_map(self, **kwargs: Any) -> Any:
         """
-        This 2-D raster image (a spectroheliogram, ``cube[..., i]``) as a sunpy Map.
+        Make a sunpy Map of this 2-D raster image (a spectroheliogram, ``cube[..., i]``).
 
         See `irispy_plus.maps.to_map` for how the per-step pointing is approximated.
         """
@@ -235,7 +235,7 @@ class IRISSJICube(DiskBackedMixin, NDCube):
 
     def to_map(self, **kwargs: Any) -> Any:
         """
-        This slit-jaw frame (``sji[i]``) as a sunpy Map with its exposure's own pointing.
+        Make a sunpy Map of this slit-jaw frame (``sji[i]``) with its exposure's own pointing.
 
         See `irispy_plus.maps.to_map`.
 
@@ -498,7 +498,7 @@ class RasterCollection(IRISObservation):
     @property
     def raster(self) -> "RasterCollection":
         """
-        This collection itself.
+        The collection itself (it holds only raster windows).
         """
         return self
 
@@ -551,7 +551,7 @@ class SJICollection(IRISObservation):
     @property
     def sji(self) -> "SJICollection":
         """
-        This collection itself.
+        The collection itself (it holds only slit-jaw bands).
         """
         return self
 

@@ -1,20 +1,20 @@
-"""
+r"""
 DN to physical units: the conversion factors of the spectrograph and the slit-jaw imager.
 
-For a spectrograph pixel at wavelength :math:`\\lambda` the photon rate is
-:math:`N = g\\,\\mathrm{DN}/t` (``g`` photons per DN, ``t`` the exposure time) and the
+For a spectrograph pixel at wavelength :math:`\lambda` the photon rate is
+:math:`N = g\,\mathrm{DN}/t` (``g`` photons per DN, ``t`` the exposure time) and the
 spectral radiance is
 
-.. math:: B_\\lambda = \\frac{N\\,hc/\\lambda}{A(\\lambda)\\,\\Omega\\,\\Delta\\lambda},
+.. math:: B_\lambda = \frac{N\,hc/\lambda}{A(\lambda)\,\Omega\,\Delta\lambda},
 
-with :math:`A` the effective area, :math:`\\Omega` the solid angle of the pixel (slit
-width times the pixel size along the slit) and :math:`\\Delta\\lambda` the width of the
-pixel in wavelength; per unit frequency :math:`B_\\nu = B_\\lambda\\lambda^2/c`.
+with :math:`A` the effective area, :math:`\Omega` the solid angle of the pixel (slit
+width times the pixel size along the slit) and :math:`\Delta\lambda` the width of the
+pixel in wavelength; per unit frequency :math:`B_\nu = B_\lambda\lambda^2/c`.
 
 A slit-jaw pixel integrates over the band, so its radiance is given as that of a source
 with a flat spectrum over the band (the usual continuum-equivalent convention):
-:math:`B_\\lambda = N\\,hc/(\\Omega\\int A\\lambda\\,d\\lambda)` and
-:math:`B_\\nu = N\\,h/(\\Omega\\int A/\\lambda\\,d\\lambda)`.
+:math:`B_\lambda = N\,hc/(\Omega\int A\lambda\,d\lambda)` and
+:math:`B_\nu = N\,h/(\Omega\int A/\lambda\,d\lambda)`.
 """
 
 import astropy.constants as const
@@ -200,12 +200,12 @@ def slit_jaw_factor(
     unit: str | u.UnitBase = CALIBRATED_UNITS[0],
     version: int | None = None,
 ) -> u.Quantity:
-    """
+    r"""
     The factor that turns slit-jaw DN into ``unit``, per exposure.
 
     Radiances are those of a source with a flat spectrum across the band (see the module
-    notes): :math:`B_\\lambda = N hc / (\\Omega \\int A \\lambda d\\lambda)` and
-    :math:`B_\\nu = N h / (\\Omega \\int A / \\lambda d\\lambda)`.
+    notes): :math:`B_\lambda = N hc / (\Omega \int A \lambda d\lambda)` and
+    :math:`B_\nu = N h / (\Omega \int A / \lambda d\lambda)`.
 
     Parameters
     ----------
@@ -287,7 +287,7 @@ def calibrate_spectrum(
     unit: str | u.UnitBase = CALIBRATED_UNITS[0],
     version: int | None = None,
 ) -> u.Quantity:
-    """
+    r"""
     Calibrate one spectrum from DN, as SolarSoft's ``iris_calib_spectrum``.
 
     Parameters
@@ -328,7 +328,7 @@ def calibrate_spectrum(
     -----
     SolarSoft's ``iris_calib_spectrum``, called with a spectrum and its wavelengths only,
     uses the response for the current date, 1 s exposures and a pixel of
-    :math:`\\Omega\\,\\Delta\\lambda = (1/18)\\,\\mathrm{arcsec}^2 \\times 12.9` mÅ (inferred from
+    :math:`\Omega\,\Delta\lambda = (1/18)\,\mathrm{arcsec}^2 \times 12.9` mÅ (inferred from
     its output: with those values this function reproduces it to 2e-6).
 
     Examples

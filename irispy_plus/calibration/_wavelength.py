@@ -1,10 +1,10 @@
-"""
+r"""
 Wavelength corrections: the orbital Doppler shift and an absolute offset from a
 reference photospheric or chromospheric line.
 
 IRIS moves along the line of sight to the Sun during its orbit (``OBS_VRIX`` in the
 auxiliary table, positive away from the Sun), which shifts every line by
-:math:`\\Delta\\lambda = \\lambda v / c` (observed minus true). What remains after removing
+:math:`\Delta\lambda = \lambda v / c` (observed minus true). What remains after removing
 it is a constant offset of the wavelength scale, measured here from the position of a
 reference line (e.g. Ni I 2799.474 Å in the NUV, O I 1355.598 Å in the FUV) in the
 slit-averaged spectrum of each exposure.
@@ -31,7 +31,7 @@ SHIFT_KEY = "WAVELENGTH_SHIFT"
 
 @u.quantity_input(wavelength=u.AA, radial_velocity=u.m / u.s)
 def orbital_wavelength_shift(wavelength: u.Quantity, radial_velocity: u.Quantity) -> u.Quantity:
-    """
+    r"""
     The Doppler shift caused by the observer's motion: observed minus true wavelength.
 
     Parameters
@@ -45,7 +45,7 @@ def orbital_wavelength_shift(wavelength: u.Quantity, radial_velocity: u.Quantity
     Returns
     -------
     astropy.units.Quantity
-        :math:`\\lambda v / c`, in the unit of ``wavelength``.
+        :math:`\lambda v / c`, in the unit of ``wavelength``.
 
     Examples
     --------
@@ -199,7 +199,7 @@ def wavelength_shifts(
     half_width: u.Quantity = 0.3 * u.AA,
     absorption: bool | None = None,
 ) -> QTable:
-    """
+    r"""
     The wavelength shift of each exposure of a raster cube: orbital plus absolute.
 
     Parameters
@@ -220,7 +220,7 @@ def wavelength_shifts(
     Returns
     -------
     astropy.table.QTable
-        One row per exposure: ``time``, ``orbital_shift`` (:math:`\\lambda v/c` at the
+        One row per exposure: ``time``, ``orbital_shift`` (:math:`\lambda v/c` at the
         reference or mid-window wavelength), ``line_position`` (measured, NaN without a
         reference line), ``absolute_shift`` (the median over exposures of the measured
         position minus orbital shift minus rest wavelength) and ``shift`` (orbital plus

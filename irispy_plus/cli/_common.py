@@ -22,8 +22,12 @@ __all__ = [
 
 
 def _check_writable(folder, option, given):
-    """Write (and remove) a temporary file in ``folder``: the only test that holds on
-    every file system, for every user (root included) and under /proc or /sys."""
+    """
+    Write (and remove) a temporary file in ``folder``.
+
+    It is the only test that holds on every file system, for every user (root included)
+    and under /proc or /sys.
+    """
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass

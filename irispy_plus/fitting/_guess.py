@@ -37,9 +37,11 @@ def default_limits(model, x):
 
 def _refine_peak(x, y, j, bg, estimate):
     """
-    Gaussian through the peak pixel ``j`` and its neighbours (a parabola in log space),
-    where all three are valid and above the background; the moment guesses elsewhere.
-    (Invalid pixels of ``y`` must be NaN or below the background.)
+    Fit a Gaussian through the peak pixel ``j`` and its neighbours.
+
+    The Gaussian is a parabola in log space, used where all three pixels are valid and
+    above the background; the moment guesses are kept elsewhere. (Invalid pixels of ``y``
+    must be NaN or below the background.)
     """
     peak, mu, sigma = estimate
     n, m = y.shape

@@ -49,7 +49,7 @@ def _problem(value):  # noqa: PLR0911 - one return per kind of problem
 
 
 def safe_component(value, field, *, source=""):
-    """
+    r"""
     Check that ``value`` can be used as one file or folder name, and return it.
 
     Parameters
@@ -69,7 +69,7 @@ def safe_component(value, field, *, source=""):
     Raises
     ------
     IrispyPlusDownloadError
-        If it is empty, ``.`` or ``..``, holds ``/`` or ``\\``, NUL or another control
+        If it is empty, ``.`` or ``..``, holds ``/`` or ``\``, NUL or another control
         character, has white space at either end, or is longer than 255 bytes.
 
     Examples

@@ -315,6 +315,14 @@ class IRISHCRClient(BaseClient):
 
     @classmethod
     def register_values(cls) -> dict[type[Attr], list[tuple[str, str]]]:
+        """
+        The attribute values this client answers to, for Fido's registry.
+
+        Returns
+        -------
+        dict
+            Each sunpy attribute class with its ``(value, description)`` pairs.
+        """
         return {
             a.Instrument: [("IRIS", "Interface Region Imaging Spectrograph (HEK Coverage Registry)")],
             a.Level: [("2", "IRIS Level 2: calibrated spectrograph rasters and slit-jaw images")],

@@ -177,6 +177,9 @@ class SlowJob:
         self.marks = None if marks is None else Path(marks)
 
     def __call__(self, observation):
+        """
+        Run the job on one observation, failing or killing its worker when told to.
+        """
         import os
         import signal
         import time
