@@ -1,6 +1,7 @@
 """
-Session-wide test settings: no screen, and no network (connections to anything but this
-machine raise `irispy_plus.testing.network.OutsideConnectionError`).
+Session-wide test settings for everything pytest collects (the tests, the doctests of
+the package, README.md and docs/): no screen, and no network (connections to anything
+but this machine raise `irispy_plus.testing.network.OutsideConnectionError`).
 """
 
 import os
