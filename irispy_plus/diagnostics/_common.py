@@ -5,7 +5,7 @@ What the diagnostics share: reading the input, running block by block, building 
 import numpy as np
 
 from irispy_plus.fitting._inputs import is_dask, is_sequence, unpack_spectra
-from irispy_plus.fitting._result import _pixel_wcs
+from irispy_plus.fitting._result import pixel_wcs
 from irispy_plus.utils.config import conf
 from irispy_plus.utils.exceptions import IrispyPlusDiagnosticError, IrispyPlusFitError
 from irispy_plus.utils.quality import DerivedMap, QualityFlag, flag_bits
@@ -91,7 +91,7 @@ def run_blocks(func, y, mask, n_out, **kwargs):
 def map_coordinates(cube, ndim):
     """WCS, extra and global coordinates of a map: the cube's with the spectral axis dropped."""
     if cube is None:
-        return _pixel_wcs(ndim), None, None
+        return pixel_wcs(ndim), None, None
     maps = cube[..., 0]
     return maps.wcs, maps.extra_coords, getattr(maps, "global_coords", None)
 

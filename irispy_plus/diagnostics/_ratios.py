@@ -238,9 +238,9 @@ def _check_aligned(a, b, names):
 def _coordinates(cube):
     """The WCS, extra and global coordinates of a map, for new maps on the same pixels."""
     if cube.wcs is None:
-        from irispy_plus.fitting._result import _pixel_wcs
+        from irispy_plus.fitting._result import pixel_wcs
 
-        return {"wcs": _pixel_wcs(np.ndim(cube.data))}
+        return {"wcs": pixel_wcs(np.ndim(cube.data))}
     return {
         "wcs": cube.wcs,
         "extra_coords": cube.extra_coords,

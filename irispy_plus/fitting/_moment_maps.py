@@ -8,7 +8,7 @@ import numpy as np
 
 from irispy_plus.fitting._inputs import is_dask, range_slice, unpack_spectra
 from irispy_plus.fitting._moments import moment_arrays
-from irispy_plus.fitting._result import _pixel_wcs
+from irispy_plus.fitting._result import pixel_wcs
 from irispy_plus.utils._plotting import as_map
 from irispy_plus.utils.quality import DerivedMap, QualityFlag, flag_bits
 
@@ -106,7 +106,7 @@ def moments(data, wavelength=None, *, wl_range=None, rest_wavelength=None, mask=
         maps = cube[..., 0]
         wcs, extra, global_coords = maps.wcs, maps.extra_coords, getattr(maps, "global_coords", None)
     else:
-        wcs, extra, global_coords = _pixel_wcs(packed.ndim - 1), None, None
+        wcs, extra, global_coords = pixel_wcs(packed.ndim - 1), None, None
     flags = packed[..., len(_KEYS)].astype(np.int32)
     out = {}
     for i, key in enumerate(_KEYS):

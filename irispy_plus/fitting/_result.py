@@ -21,13 +21,21 @@ from irispy_plus.utils._plotting import as_map
 from irispy_plus.utils.exceptions import IrispyPlusFitError
 from irispy_plus.utils.quality import DerivedMap
 
-__all__ = ["FitResult"]
+__all__ = ["FitResult", "pixel_wcs"]
 
 
 _C_KMS = const.c.to(u.km / u.s)
 
 
-def _pixel_wcs(ndim):
+def pixel_wcs(ndim):
+    """
+    A WCS of ``ndim`` pixel axes, for maps of inputs that carry no coordinates.
+
+    Examples
+    --------
+    >>> pixel_wcs(2).wcs.ctype[:]
+    ['PIXEL', 'PIXEL']
+    """
     wcs = WCS(naxis=max(ndim, 1))
     wcs.wcs.ctype = ["PIXEL"] * max(ndim, 1)
     return wcs
@@ -119,7 +127,7 @@ class FitResult:
         self.n_iterations = np.asarray(n_iterations, dtype=np.int32)
         self.wavelength = u.Quantity(wavelength, u.AA)
         self.unit = u.Unit(unit) if unit is not None else None
-        self.wcs = wcs if wcs is not None else _pixel_wcs(self.chi2.ndim)
+        self.wcs = wcs if wcs is not None else pixel_wcs(self.chi2.ndim)
         self.profile_wcs = profile_wcs
         self.extra_coords = extra_coords
         self.global_coords = global_coords
@@ -436,7 +444,7 @@ class FitResult:
             range when known (a pixel WCS otherwise).
         """
         data = self.model.evaluate(self.wavelength.to_value(u.AA), self.values, components=components)
-        wcs = self.profile_wcs if self.profile_wcs is not None else _pixel_wcs(data.ndim)
+        wcs = self.profile_wcs if self.profile_wcs is not None else pixel_wcs(data.ndim)
         return NDCube(data, wcs=wcs, unit=self.unit, meta=dict(self.meta))
 
     def to_dict(self) -> dict[str, Any]:

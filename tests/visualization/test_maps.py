@@ -122,9 +122,9 @@ def test_a_raster_image_rolled_by_90_degrees_keeps_solar_x_along_x():
 
 
 def test_a_map_without_celestial_axes_still_gets_a_colour_bar():
-    from irispy_plus.fitting._result import _pixel_wcs
+    from irispy_plus.fitting._result import pixel_wcs
 
-    cube = NDCube(np.arange(12.0).reshape(3, 4), wcs=_pixel_wcs(2))
+    cube = NDCube(np.arange(12.0).reshape(3, 4), wcs=pixel_wcs(2))
     ax = plot_map(cube, figure=Figure())
     assert ax.irispy_colorbar is not None
     assert ax.get_xlabel() == "array axis 1 [pixel]"
