@@ -33,7 +33,7 @@ def pixel_wcs(ndim):
 
     Examples
     --------
-    >>> pixel_wcs(2).wcs.ctype[:]
+    >>> list(pixel_wcs(2).wcs.ctype)
     ['PIXEL', 'PIXEL']
     """
     wcs = WCS(naxis=max(ndim, 1))
