@@ -19,7 +19,7 @@ from irispy_plus.physics.nonthermal import FWHM_PER_SIGMA, nonthermal_velocity
 from irispy_plus.physics.velocities import doppler_velocity, reference_offset
 from irispy_plus.utils._plotting import as_map
 from irispy_plus.utils.exceptions import IrispyPlusFitError
-from irispy_plus.utils.quality import DerivedMap
+from irispy_plus.utils.quality import DerivedMap, QualityFlag
 
 __all__ = ["FitResult", "pixel_wcs"]
 
@@ -175,18 +175,22 @@ class FitResult:
             msg = f"{name!r} is not a fitted parameter; parameters are {self.parameter_names}."
             raise IrispyPlusFitError(msg) from None
 
-    def _cube(self, data, unit, uncertainty=None, meta=None):
+    def _cube(self, data, unit, uncertainty=None, meta=None, low_signal=None):
+        mask, flags = ~self.converged, self.flags
+        if low_signal is not None:
+            mask = mask | low_signal
+            flags = np.where(low_signal, flags | int(QualityFlag.NOISY), flags).astype(np.int32)
         return as_map(
             DerivedMap(
                 np.asarray(data),
                 wcs=self.wcs,
                 unit=unit,
                 uncertainty=None if uncertainty is None else StdDevUncertainty(np.asarray(uncertainty)),
-                mask=~self.converged,
+                mask=mask,
                 meta={**self.meta, **(meta or {})},
                 extra_coords=self.extra_coords,
                 global_coords=self.global_coords,
-                flags=self.flags,
+                flags=flags,
             )
         )
 
@@ -268,7 +272,51 @@ class FitResult:
         sl = self.model.component_slice(component)
         return sl.start, self.model.components[component - 1]
 
-    def intensity(self, component: int = 1) -> DerivedMap:
+    def signal_to_noise(self, component: int = 1) -> DerivedMap:
+        """
+        The amplitude of a component over its 1-sigma uncertainty.
+
+        A width or centroid is only as good as the line is bright: the maps of
+        `intensity`, `line_width`, `doppler_velocity` and `nonthermal_velocity` take
+        ``min_snr=`` to mask the spectra below a signal-to-noise ratio.
+
+        Parameters
+        ----------
+        component : int, optional
+            Component number, from 1.
+
+        Returns
+        -------
+        irispy_plus.utils.quality.DerivedMap
+            Dimensionless; NaN where the amplitude has no uncertainty.
+
+        Examples
+        --------
+        >>> from irispy_plus import read_cube
+        >>> from irispy_plus.data import sample
+        >>> from irispy_plus.fitting import fit_siiv
+        >>> fit = fit_siiv(read_cube(sample.RASTER, "Si IV 1403"), plot=False)
+        >>> snr = fit.signal_to_noise()
+        >>> bool((snr.data[~snr.mask] > 0).mean() > 0.5)
+        True
+        """
+        k, _ = self._component(component)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = self.values[..., k] / np.where(self.errors[..., k] > 0, self.errors[..., k], np.nan)
+        return self._cube(ratio, u.dimensionless_unscaled, meta={"parameter": f"snr{component}"})
+
+    def _low_signal(self, component, min_snr):
+        """Where the component's amplitude S/N is below ``min_snr`` or unknown (None if not asked)."""
+        if min_snr is None:
+            return None
+        if isinstance(min_snr, bool) or not isinstance(min_snr, int | float | np.number) or not min_snr > 0:
+            msg = f"min_snr={min_snr!r}: give a positive number (the amplitude over its error), e.g. 5."
+            raise IrispyPlusFitError(msg)
+        ratio = self.signal_to_noise(component).data
+        with np.errstate(invalid="ignore"):
+            return ~(ratio >= min_snr)
+
+    def intensity(self, component: int = 1, min_snr: float | None = None) -> DerivedMap:
         """
         Integrated line intensity of a component: ``amp * sigma * sqrt(2 pi)`` (Gaussian) or
         ``amp * gamma * pi`` (Lorentzian).
@@ -277,6 +325,9 @@ class FitResult:
         ----------
         component : int, optional
             Component number, from 1.
+        min_snr : float, optional
+            Mask the spectra whose amplitude is below ``min_snr`` times its uncertainty
+            (see `signal_to_noise`), and flag them ``NOISY``.
 
         Returns
         -------
@@ -291,9 +342,17 @@ class FitResult:
         value = factor * amp * width
         with np.errstate(invalid="ignore", divide="ignore"):
             error = np.abs(value) * np.hypot(damp / amp, dwidth / width)
-        return self._cube(value, self._unit_of("amp") * u.AA, error, {"parameter": f"intensity{component}"})
+        return self._cube(
+            value,
+            self._unit_of("amp") * u.AA,
+            error,
+            {"parameter": f"intensity{component}"},
+            self._low_signal(component, min_snr),
+        )
 
-    def line_width(self, component: int = 1, fwhm: bool = False, velocity: bool = False) -> DerivedMap:
+    def line_width(
+        self, component: int = 1, fwhm: bool = False, velocity: bool = False, min_snr: float | None = None
+    ) -> DerivedMap:
         """
         The width of a component.
 
@@ -305,6 +364,9 @@ class FitResult:
             Full width at half maximum instead of the Gaussian sigma (Lorentzian: gamma).
         velocity : bool, optional
             In km/s (relative to the rest wavelength) instead of Å.
+        min_snr : float, optional
+            Mask the spectra whose amplitude is below ``min_snr`` times its uncertainty
+            (see `signal_to_noise`), and flag them ``NOISY``.
 
         Returns
         -------
@@ -320,7 +382,13 @@ class FitResult:
             rest = self._rest(component, None)
             value = (value / rest * _C_KMS).to(u.km / u.s)
             error = (error / rest * _C_KMS).to(u.km / u.s)
-        return self._cube(value.value, value.unit, error.value, {"parameter": f"width{component}"})
+        return self._cube(
+            value.value,
+            value.unit,
+            error.value,
+            {"parameter": f"width{component}"},
+            self._low_signal(component, min_snr),
+        )
 
     def _rest(self, component, rest_wavelength):
         if rest_wavelength is not None:
@@ -343,6 +411,7 @@ class FitResult:
         rest_wavelength: u.Quantity | float | None = None,
         observer: bool = False,
         reference: "FitResult | u.Quantity | None" = None,
+        min_snr: float | None = None,
     ) -> DerivedMap:
         """
         Doppler velocity map of a component's centroid.
@@ -361,6 +430,9 @@ class FitResult:
             exposures, whose median velocity along the slit per exposure is taken as the
             zero point (its ``meta["rest_wavelength"]`` must be set), or the zero point
             itself (scalar or per exposure).
+        min_snr : float, optional
+            Mask the spectra whose amplitude is below ``min_snr`` times its uncertainty
+            (see `signal_to_noise`), and flag them ``NOISY``.
 
         Returns
         -------
@@ -392,13 +464,20 @@ class FitResult:
             reference=reference,
         )
         error = (self.errors[..., k + 1] * u.AA / rest * _C_KMS).to(u.km / u.s)
-        return self._cube(velocity.value, velocity.unit, error.value, {"parameter": f"velocity{component}"})
+        return self._cube(
+            velocity.value,
+            velocity.unit,
+            error.value,
+            {"parameter": f"velocity{component}"},
+            self._low_signal(component, min_snr),
+        )
 
     def nonthermal_velocity(
         self,
         component: int = 1,
         ion: str | None = None,
         rest_wavelength: u.Quantity | float | None = None,
+        min_snr: float | None = None,
         **kwargs: Any,
     ) -> DerivedMap:
         """
@@ -413,6 +492,10 @@ class FitResult:
             The ion, e.g. ``"Si IV"``; by default ``meta["ion"]``.
         rest_wavelength : `~astropy.units.Quantity`, optional
             By default the one recorded at fitting time.
+        min_snr : float, optional
+            Mask the spectra whose amplitude is below ``min_snr`` times its uncertainty
+            (see `signal_to_noise`), and flag them ``NOISY``: noise-dominated widths give
+            non-thermal velocities of hundreds of km/s.
         **kwargs
             Passed on (``log_temperature``, ``instrumental``).
 
@@ -425,7 +508,7 @@ class FitResult:
         if ion is None:
             msg = "no ion is known for this fit; pass ion='Si IV' (for example)."
             raise IrispyPlusFitError(msg)
-        width = self.line_width(component)
+        width = self.line_width(component, min_snr=min_snr)
         return nonthermal_velocity(width, ion, self._rest(component, rest_wavelength), **kwargs)
 
     def profile(self, components: Sequence[int] | None = None) -> NDCube:

@@ -94,8 +94,10 @@ class QualityFlag(IntFlag):
         (Mg II) The core is within one spectral pixel of the edge of ``vrange``: the
         true core may lie outside.
     NOISY
-        The estimated noise is above the threshold relative to the peak (S/N below
-        ``1 / noise_limit``); the values are kept but are unreliable.
+        The signal is too weak for the value: the estimated noise is above the
+        threshold relative to the peak (S/N below ``1 / noise_limit``; the values are
+        kept but unreliable), or (fit maps asked for with ``min_snr=``) the line's
+        amplitude is below ``min_snr`` times its uncertainty (the values are masked).
     CENTRE_FAILED
         (red-blue) The line centre could not be measured (a failed fit or moments with
         no signal): no asymmetry.

@@ -15,7 +15,7 @@ from irispy_plus.data import sample
 from irispy_plus.diagnostics import line_intensity, line_ratio, red_blue_asymmetry
 from irispy_plus.fitting import FitFlag, QualityFlag, fit_siiv, moments
 from irispy_plus.testing.asdf_checks import assert_same_world
-from irispy_plus.utils.exceptions import IrispyPlusMapError
+from irispy_plus.utils.exceptions import IrispyPlusFitError, IrispyPlusMapError
 from irispy_plus.utils.quality import FAILED, DerivedMap
 
 X = 1402.77 + 0.02596 * np.arange(-20, 21)
@@ -149,3 +149,41 @@ def test_file_with_flags_of_another_shape_is_refused(tmp_path, monkeypatch):
     expected = r"damaged.asdf could not be read: flags must be .* shape \(2, 3\)"
     with pytest.raises(IrispyPlusFileError, match=expected):
         load(path)
+
+
+def test_signal_to_noise_is_the_amplitude_over_its_error(fit):
+    snr = fit.signal_to_noise()
+    i = fit.parameter_names.index("amp1")
+    good = fit.converged & (fit.errors[..., i] > 0)
+    np.testing.assert_allclose(snr.data[good], fit.values[..., i][good] / fit.errors[..., i][good])
+    assert snr.unit == u.dimensionless_unscaled
+
+
+@pytest.mark.parametrize("name", ["intensity", "line_width", "doppler_velocity", "nonthermal_velocity"])
+def test_min_snr_masks_and_flags_faint_spectra(fit, name):
+    plain = getattr(fit, name)()
+    strict = getattr(fit, name)(min_snr=5)
+    snr = fit.signal_to_noise().data
+    with np.errstate(invalid="ignore"):
+        faint = ~(snr >= 5)
+    assert faint.any()
+    assert (~faint & fit.converged).any()
+    # Faint spectra are masked and flagged NOISY; the others keep the fit's mask and flags.
+    np.testing.assert_array_equal(strict.mask, plain.mask | faint)
+    np.testing.assert_array_equal((strict.flags & QualityFlag.NOISY) != 0, faint)
+    np.testing.assert_array_equal(strict.flags & ~QualityFlag.NOISY, plain.flags)
+    np.testing.assert_array_equal(strict.data, plain.data)
+
+
+def test_min_snr_leaves_plausible_nonthermal_velocities(fit):
+    # Noise-dominated widths give hundreds of km/s; what survives min_snr=5 is Si IV-like.
+    strict = fit.nonthermal_velocity(min_snr=5)
+    kept = strict.data[~strict.mask & np.isfinite(strict.data)]
+    assert kept.size > 10
+    assert np.percentile(kept, 99) < 150
+
+
+@pytest.mark.parametrize("bad", [0, -1, "5", True, np.nan])
+def test_min_snr_must_be_a_positive_number(fit, bad):
+    with pytest.raises(IrispyPlusFitError, match="min_snr"):
+        fit.doppler_velocity(min_snr=bad)
