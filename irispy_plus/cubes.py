@@ -546,6 +546,24 @@ class SJICollection(IRISObservation):
     """
     Several slit-jaw series keyed by band (``"SJI_1400"``): an `IRISObservation` of
     slit-jaw bands only.
+
+    What ``read_files(..., as_observation=True)`` gives for slit-jaw files alone, and
+    ``obs.sji`` of an observation; each value is an `IRISSJICube`. ``repr`` shows one line
+    per band: its shape, time range and unit.
+
+    Examples
+    --------
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> sji = read_files([sample.SJI_1400, sample.SJI_2832], as_observation=True)
+    >>> sji
+    <SJICollection: 2 slit-jaw series
+      SJI_1400       (2, 109, 178)    2023-04-08T11:10:12.690 to 2023-04-08T11:42:16.050, DN_IRIS_SJI_FUV
+      SJI_2832       (2, 109, 178)    2023-04-08T11:09:40.830 to 2023-04-08T11:41:44.200, DN_IRIS_SJI_NUV>
+    >>> sji.bands
+    ['SJI_1400', 'SJI_2832']
+    >>> sji["SJI_2832"].shape
+    (2, 109, 178)
     """
 
     @property

@@ -78,6 +78,26 @@ _TEN_DIGITS = re.compile(r"[0-9]{10}")
 class Binning(NamedTuple):
     """
     On-board summing of spectrograph pixels: along the slit and along wavelength.
+
+    What `ObsID.binning` gives: a named tuple, compared and unpacked like ``(2, 2)``.
+
+    Parameters
+    ----------
+    spatial : int
+        How many pixels along the slit are summed into one.
+    spectral : int
+        How many pixels along wavelength are summed into one.
+
+    Examples
+    --------
+    >>> from irispy_plus.obsid import Binning, ObsID
+    >>> ObsID(3620258102).binning
+    Binning(spatial=1, spectral=1)
+    >>> binning = ObsID(3620358102).binning
+    >>> binning.spatial, binning.spectral
+    (2, 2)
+    >>> binning == Binning(spatial=2, spectral=2)
+    True
     """
 
     spatial: int

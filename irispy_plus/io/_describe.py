@@ -26,6 +26,25 @@ def windows_table(layout):
     Returns
     -------
     astropy.table.Table
+        One row per window (`irispy_plus.io.WindowInfo`): ``index``, ``label``,
+        ``dimensions`` (the data shape as text), ``wavelength_min`` and ``wavelength_max``
+        (in angstrom) and ``band``.
+
+    Examples
+    --------
+    >>> from irispy_plus.io import Level2File, windows_table
+    >>> from irispy_plus.data import sample
+    >>> table = windows_table(Level2File(sample.SNS_RASTER))
+    >>> len(table)
+    8
+    >>> table["wavelength_min"].info.format = ".2f"
+    >>> table["wavelength_max"].info.format = ".2f"
+    >>> print(table[3:5])
+    index   label     dimensions  wavelength_min wavelength_max band
+                                     Angstrom       Angstrom
+    ----- ---------- ------------- -------------- -------------- ----
+        4 Si IV 1394 187 x 40 x 20        1390.87        1395.88 FUV2
+        5 Si IV 1403 187 x 40 x 29        1398.61        1406.03 FUV2
     """
     windows = layout.windows
     return Table(

@@ -56,6 +56,19 @@ class WindowInfo:
         The wavelength range of the window.
     band : str
         The detector: ``"FUV1"``, ``"FUV2"``, ``"NUV"`` or the slit-jaw band.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from irispy_plus.io import Level2File
+    >>> from irispy_plus.data import sample
+    >>> info = Level2File(sample.SNS_RASTER).windows[4]
+    >>> info.index, info.label, info.shape, info.band
+    (5, 'Si IV 1403', (187, 40, 29), 'FUV2')
+    >>> print(f"{info.wavelength_min:.2f} to {info.wavelength_max:.2f}")
+    1398.61 Angstrom to 1406.03 Angstrom
+    >>> info.contains(1402.77 * u.AA)
+    True
     """
 
     index: int
@@ -67,7 +80,18 @@ class WindowInfo:
 
     def contains(self, wavelength):
         """
-        Whether ``wavelength`` (a Quantity) lies inside the window.
+        Whether ``wavelength`` lies inside the window.
+
+        Parameters
+        ----------
+        wavelength : astropy.units.Quantity
+            A wavelength, or a frequency or energy (converted with the spectral
+            equivalencies).
+
+        Returns
+        -------
+        bool
+            True if it lies between ``wavelength_min`` and ``wavelength_max``.
         """
         wavelength = wavelength.to(u.AA, equivalencies=u.spectral())
         return bool(self.wavelength_min <= wavelength <= self.wavelength_max)

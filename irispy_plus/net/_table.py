@@ -24,6 +24,37 @@ class IRISHCRResponseTable(QueryResponseTable):
 
     ``meta["hcr_query"]`` holds the queries made (their HCR parameters and URL) so a saved
     table says how it was found.
+
+    What `IRISHCRClient.search <irispy_plus.net.IRISHCRClient.search>` returns (and
+    ``Fido.search`` shows for the HCR); the columns of ``hide_keys`` (the URL, the file name,
+    the spectral windows, ...) are in the table but left out of its display.
+
+    Examples
+    --------
+    Search a loopback stand-in for the HCR, so that the example runs offline:
+
+    >>> from sunpy.net import attrs as a
+    >>> from irispy_plus.net import IRISHCRClient, conf
+    >>> from irispy_plus.testing.hcr_events import make_event
+    >>> from irispy_plus.testing.hcr_server import HCRTestServer
+    >>> event = make_event("20210905_001833_3620258102", "2021-09-05T05:07:36")
+    >>> with HCRTestServer([event]) as server, conf.set_temp("hcr_url", server.hcr_url):
+    ...     results = IRISHCRClient().search(a.Time("2021-09-05", "2021-09-06"))
+    >>> type(results).__name__, len(results)
+    ('IRISHCRResponseTable', 5)
+    >>> print(results["OBSID", "File Kind", "Band", "Exposure Time"])
+      OBSID    File Kind Band Exposure Time
+                                    s
+    ---------- --------- ---- -------------
+    3620258102    raster                8.0
+    3620258102       sji 1330           8.0
+    3620258102       sji 1400           8.0
+    3620258102       sji 2796           8.0
+    3620258102       sji 2832           8.0
+    >>> "filename" in results.hide_keys, str(results["filename"][1])
+    (True, 'iris_l2_20210905_001833_3620258102_SJI_1330_t000.fits.gz')
+    >>> results.meta["hcr_query"][0]["params"]
+    {'startTime': '2021-09-05T00:00:00', 'stopTime': '2021-09-06T00:00:00'}
     """
 
     hide_keys = HIDDEN_COLUMNS
@@ -41,6 +72,11 @@ class IRISHCRResponseTable(QueryResponseTable):
         -------
         pathlib.Path
             The file written.
+
+        Raises
+        ------
+        IrispyPlusFileError
+            For a suffix other than ``.ecsv`` and ``.asdf``.
         """
         return save_results(self, filename)
 
@@ -76,6 +112,32 @@ def save_results(table, filename):
     ------
     IrispyPlusFileError
         For another suffix.
+
+    See Also
+    --------
+    irispy_plus.net.load_results : Load them back, ready for ``Fido.fetch``.
+
+    Examples
+    --------
+    Search a loopback stand-in for the HCR (so that the example runs offline), then save
+    the results in a temporary folder and load them back:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sunpy.net import attrs as a
+    >>> from irispy_plus.net import IRISHCRClient, conf, load_results, save_results
+    >>> from irispy_plus.testing.hcr_events import make_event
+    >>> from irispy_plus.testing.hcr_server import HCRTestServer
+    >>> event = make_event("20210905_001833_3620258102", "2021-09-05T05:07:36")
+    >>> with HCRTestServer([event]) as server, conf.set_temp("hcr_url", server.hcr_url):
+    ...     results = IRISHCRClient().search(a.Time("2021-09-05", "2021-09-06"), a.iris.FileKind("sji"))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_results(results, Path(folder) / "results.ecsv")
+    ...     loaded = load_results(path)
+    >>> path.name
+    'results.ecsv'
+    >>> loaded["Band"].tolist(), loaded.meta["hcr_query"][0]["kinds"]
+    (['1330', '1400', '2796', '2832'], ['sji'])
     """
     path = Path(filename)
     suffix = path.suffix.lower()

@@ -53,7 +53,14 @@ class _HCRParameter(SimpleAttr):
     hcr_key = ""
 
     def hcr_params(self) -> dict[str, str]:
-        """The HCR query parameters of this attribute, as a dict of strings."""
+        """
+        The HCR query parameters of this attribute.
+
+        Returns
+        -------
+        dict of str
+            Parameter name to value, as sent in the query URL.
+        """
         return {self.hcr_key: str(self.value)}
 
 
@@ -64,6 +71,14 @@ class _HCRFlag(_HCRParameter):
         super().__init__(bool(value))
 
     def hcr_params(self) -> dict[str, str]:
+        """
+        The HCR query parameter of this flag: ``"true"`` or ``"false"``.
+
+        Returns
+        -------
+        dict of str
+            Parameter name to value, as sent in the query URL.
+        """
         return {self.hcr_key: "true" if self.value else "false"}
 
 
@@ -90,7 +105,14 @@ class _HCRRange(Range):
         return isinstance(other, type(self))
 
     def hcr_params(self) -> dict[str, str]:
-        """The HCR query parameters of this attribute, as a dict of strings."""
+        """
+        The HCR query parameters of this attribute.
+
+        Returns
+        -------
+        dict of str
+            Parameter name to value, as sent in the query URL.
+        """
         params = {}
         for prefix, bound in (("min", self.min), ("max", self.max)):
             if bound is not None:
@@ -107,6 +129,13 @@ class OBSID(_HCRParameter):
     ----------
     *obsids : int or str
         The OBSIDs, e.g. ``3620258102``.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.OBSID(3620258102, 3880012095).hcr_params()
+    {'obsId': '3620258102,3880012095'}
     """
 
     hcr_key = "obsId"
@@ -130,6 +159,13 @@ class Description(_HCRParameter):
     ----------
     value : str
         E.g. ``"sit-and-stare"`` or ``"320-step"``.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.Description("sit-and-stare").hcr_params()
+    {'obsDesc': 'sit-and-stare'}
     """
 
     hcr_key = "obsDesc"
@@ -143,6 +179,15 @@ class Target(_HCRParameter):
     ----------
     value : str
         The HCR target code (tab-complete ``a.iris.Target.``).
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.Target("QS").hcr_params()
+    {'target': 'QS'}
+    >>> a.iris.Target.ar.hcr_params()
+    {'target': 'AR'}
     """
 
     hcr_key = "target"
@@ -156,6 +201,13 @@ class NOAANumber(_HCRParameter):
     ----------
     value : int
         E.g. ``12868``.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.NOAANumber(12868).hcr_params()
+    {'noaanum': '12868'}
     """
 
     hcr_key = "noaanum"
@@ -172,6 +224,15 @@ class SpectralWindows(_HCRParameter):
     ----------
     *windows : str
         Window names as the HCR writes them (tab-complete ``a.iris.SpectralWindows.``).
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.SpectralWindows("Mg II k 2796", "Si IV 1403").hcr_params()
+    {'specWindows': 'Mg II k 2796,Si IV 1403'}
+    >>> a.iris.SpectralWindows.siiv1403.value
+    'Si IV 1403'
     """
 
     hcr_key = "specWindows"
@@ -183,6 +244,20 @@ class SpectralWindows(_HCRParameter):
 class HasData(_HCRFlag):
     """
     Only observations whose final Level 2 data exist (``True``) or do not yet (``False``).
+
+    Parameters
+    ----------
+    value : bool, optional
+        True for observations with final Level 2 data, False for those without yet.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.HasData().hcr_params()
+    {'hasData': 'true'}
+    >>> a.iris.HasData(False).hcr_params()
+    {'hasData': 'false'}
     """
 
     hcr_key = "hasData"
@@ -191,6 +266,18 @@ class HasData(_HCRFlag):
 class HideLimbScans(_HCRFlag):
     """
     Leave out most limb-scan observations.
+
+    Parameters
+    ----------
+    value : bool, optional
+        Whether to leave them out, sent as ``hideMostLimbScans=true`` or ``false``.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.HideLimbScans().hcr_params()
+    {'hideMostLimbScans': 'true'}
     """
 
     hcr_key = "hideMostLimbScans"
@@ -199,6 +286,18 @@ class HideLimbScans(_HCRFlag):
 class HasSDOCubes(_HCRFlag):
     """
     Only observations with co-aligned SDO cubes.
+
+    Parameters
+    ----------
+    value : bool, optional
+        Whether to ask for them, sent as ``hasSdoCubes=true`` or ``false``.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.HasSDOCubes().hcr_params()
+    {'hasSdoCubes': 'true'}
     """
 
     hcr_key = "hasSdoCubes"
@@ -214,6 +313,15 @@ class FileKind(SimpleAttr):
     ----------
     *kinds : str
         One or several of `FILE_KINDS`.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.FileKind("raster", "sji").value
+    ('raster', 'sji')
+    >>> a.iris.FileKind.sji_deconvolved.value
+    ('sji_deconvolved',)
     """
 
     def __init__(self, *kinds: str) -> None:
@@ -232,6 +340,22 @@ class QueryURL(SimpleAttr):
     ----------
     value : str
         The URL, e.g. ``https://www.lmsal.com/hek/hcr?cmd=search-events3&startTime=...``.
+
+    Examples
+    --------
+    The parameters of the URL are sent to the HCR (here a loopback stand-in for it, so
+    that the example runs offline), without ``outputformat``, which the client sets:
+
+    >>> from sunpy.net import attrs as a
+    >>> from irispy_plus.net import IRISHCRClient, conf
+    >>> from irispy_plus.testing.hcr_server import HCRTestServer
+    >>> url = ("https://www.lmsal.com/hek/hcr?cmd=search-events3&outputformat=json"
+    ...        "&startTime=2021-09-05T00:00&stopTime=2021-09-05T06:00&obsDesc=sit")
+    >>> with HCRTestServer() as server, conf.set_temp("hcr_url", server.hcr_url):
+    ...     results = IRISHCRClient().search(a.iris.QueryURL(url), a.iris.FileKind("raster"))
+    >>> params = results.meta["hcr_query"][0]["params"]
+    >>> params["obsDesc"], params["startTime"], params["stopTime"], "outputformat" in params
+    ('sit', '2021-09-05T00:00', '2021-09-05T06:00', False)
     """
 
 
@@ -243,6 +367,16 @@ class XCen(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (angles); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.XCen(-200 * u.arcsec, 200 * u.arcsec).hcr_params()
+    {'minxCen': '-200', 'maxxCen': '200'}
+    >>> a.iris.XCen(max_=-15 * u.arcmin).hcr_params()
+    {'maxxCen': '-900'}
     """
 
     hcr_column = "xCen"
@@ -263,6 +397,14 @@ class YCen(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (angles); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.YCen(min_=0 * u.arcsec).hcr_params()
+    {'minyCen': '0'}
     """
 
     hcr_column = "yCen"
@@ -283,6 +425,14 @@ class FOVX(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (angles); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.FOVX(60 * u.arcsec, 2 * u.arcmin).hcr_params()
+    {'minsjiFOVX': '60', 'maxsjiFOVX': '120'}
     """
 
     hcr_column = "sjiFOVX"
@@ -303,6 +453,14 @@ class FOVY(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (angles); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.FOVY(min_=100 * u.arcsec).hcr_params()
+    {'minsjiFOVY': '100'}
     """
 
     hcr_column = "sjiFOVY"
@@ -323,6 +481,14 @@ class StepSize(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (angles); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.StepSize(max_=0.35 * u.arcsec).hcr_params()
+    {'maxrasterStepsize': '0.35'}
     """
 
     hcr_column = "rasterStepsize"
@@ -343,6 +509,14 @@ class Cadence(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (times); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.Cadence(max_=10 * u.s).hcr_params()
+    {'maxcadMeanAsrun': '10'}
     """
 
     hcr_column = "cadMeanAsrun"
@@ -361,6 +535,14 @@ class ExposureTime(_HCRRange):
     ----------
     min_, max_ : `~astropy.units.Quantity`, optional
         Bounds (times); one may be left out.
+
+    Examples
+    --------
+    >>> import astropy.units as u
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.ExposureTime(4 * u.s, 8 * u.s).hcr_params()
+    {'minexpMax': '4', 'maxexpMax': '8'}
     """
 
     hcr_column = "expMax"
@@ -379,6 +561,15 @@ class RasterSteps(_HCRRange):
     ----------
     min_, max_ : int, optional
         Bounds; one may be left out.
+
+    Examples
+    --------
+    >>> from sunpy.net import attrs as a
+    >>> import irispy_plus
+    >>> a.iris.RasterSteps(1, 1).hcr_params()
+    {'minnumRasterSteps': '1', 'maxnumRasterSteps': '1'}
+    >>> a.iris.RasterSteps(min_=64).hcr_params()
+    {'minnumRasterSteps': '64'}
     """
 
     hcr_column = "numRasterSteps"

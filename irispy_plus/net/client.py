@@ -605,6 +605,34 @@ def load_results(filename: str | os.PathLike[str]) -> IRISHCRResponseTable:
     ------
     IrispyPlusFileError
         If the file cannot be read as saved results.
+
+    See Also
+    --------
+    irispy_plus.net.save_results : Save search results.
+
+    Examples
+    --------
+    Search a loopback stand-in for the HCR (so that the example runs offline), save the
+    results in a temporary folder, and load them back with their query:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sunpy.net import Fido, attrs as a
+    >>> from irispy_plus.net import IRISHCRClient, conf, load_results
+    >>> from irispy_plus.testing.hcr_events import make_event
+    >>> from irispy_plus.testing.hcr_server import HCRTestServer
+    >>> event = make_event("20210905_001833_3620258102", "2021-09-05T05:07:36")
+    >>> with HCRTestServer([event]) as server, conf.set_temp("hcr_url", server.hcr_url):
+    ...     results = IRISHCRClient().search(a.Time("2021-09-05", "2021-09-06"), a.iris.FileKind("raster"))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     loaded = load_results(results.save(Path(folder) / "results.ecsv"))
+    >>> type(loaded).__name__, len(loaded)
+    ('IRISHCRResponseTable', 1)
+    >>> loaded["filename"].tolist()
+    ['iris_l2_20210905_001833_3620258102_raster.tar.gz']
+    >>> loaded.meta["hcr_query"][0]["params"]
+    {'startTime': '2021-09-05T00:00:00', 'stopTime': '2021-09-06T00:00:00'}
+    >>> files = Fido.fetch(loaded, path="~/iris/{file}")  # doctest: +SKIP
     """
     plain, query = read_saved_results(filename)
     table = IRISHCRResponseTable(plain, client=IRISHCRClient())

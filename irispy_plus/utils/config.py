@@ -14,6 +14,21 @@ __all__ = ["Conf", "conf"]
 class Conf(_config.ConfigNamespace):
     """
     Configuration items of `irispy_plus`.
+
+    The package's instance is ``irispy_plus.utils.config.conf``; read an item as an
+    attribute, and change it for a while with ``conf.set_temp`` (or for good in the
+    ``irispy_plus.cfg`` file).
+
+    Examples
+    --------
+    >>> from irispy_plus.utils.config import conf
+    >>> conf.fill_threshold
+    -50.0
+    >>> with conf.set_temp("fill_threshold", -100.0):
+    ...     conf.fill_threshold
+    -100.0
+    >>> conf.fill_threshold
+    -50.0
     """
 
     max_decompressed_size = _config.ConfigItem(

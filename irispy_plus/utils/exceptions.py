@@ -182,5 +182,20 @@ def warn_user(message, stacklevel=2):
         What happened, and what the user can do about it.
     stacklevel : int, optional
         Passed to `warnings.warn`; 2 points at the caller of the function that warns.
+
+    Warns
+    -----
+    IrispyPlusUserWarning
+        Always, with ``message``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from irispy_plus.utils import IrispyPlusUserWarning, warn_user
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_user("3 exposures are saturated; they are masked.")
+    >>> caught[0].category is IrispyPlusUserWarning, str(caught[0].message)
+    (True, '3 exposures are saturated; they are masked.')
     """
     warnings.warn(message, IrispyPlusUserWarning, stacklevel=stacklevel + 1)
