@@ -240,7 +240,11 @@ def test_output_file_check(tmp_path):
             output_file(path)
 
 
-_STALLING_COMMAND = textwrap.dedent(
+#: A shell that starts a job in the background (``cmd &``) ignores SIGINT, and so would
+#: the children: the interrupted commands put Python's own Ctrl-C handler back first.
+_RESTORE_CTRL_C = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+_STALLING_COMMAND = _RESTORE_CTRL_C + textwrap.dedent(
     """
     import sys, time
     import irispy_plus.cli as cli
@@ -269,6 +273,9 @@ def _interrupt(process, ready):
         _, err = process.communicate(timeout=30)
     finally:
         process.kill()
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
     return process.returncode, err
 
 
@@ -285,7 +292,12 @@ def test_view_stops_on_ctrl_c():
     pytest.importorskip("pyqtgraph")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "irispy_plus.cli", "view", str(sample.SJI_1400)],
+        [
+            sys.executable,
+            "-c",
+            _RESTORE_CTRL_C
+            + f"import sys, irispy_plus.cli as cli; sys.exit(cli.main(['view', {str(sample.SJI_1400)!r}]))",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
