@@ -191,4 +191,11 @@ def read_saved_results(filename):
     except (OSError, ValueError, KeyError) as error:
         msg = f"{path} does not hold saved HCR search results: {error}"
         raise IrispyPlusFileError(msg) from error
+    for name in plain.colnames:
+        # ECSV writes an empty text as a missing value: a raster row's empty band would
+        # come back masked. Saved results have no missing texts, only empty ones.
+        column = plain[name]
+        is_text = getattr(column, "dtype", None) is not None and column.dtype.kind in "US"
+        if is_text and hasattr(column, "filled"):
+            plain[name] = column.filled("")
     return plain, query

@@ -213,6 +213,9 @@ def test_results_save_and_load_with_their_query(client, tmp_path, suffix):
     assert loaded["xCen"].unit == u.arcsec
     assert loaded.meta["hcr_query"][0]["params"]["obsDesc"] == "dense"
     assert "obsDesc=dense" in loaded.meta["hcr_query"][0]["url"]
+    # Every column comes back as saved, empty texts (a raster row's band) included.
+    for name in table.colnames:
+        assert [str(value) for value in loaded[name]] == [str(value) for value in table[name]], name
     with pytest.raises(IrispyPlusFileError, match=r"\.ecsv or \.asdf"):
         table.save(tmp_path / "found.txt")
 
