@@ -68,6 +68,36 @@ class RunReport:
         earlier run) or ``"failed"``.
     seconds : float
         The run's wall-clock time.
+
+    Examples
+    --------
+    `run_map` (or `Archive.map`) returns one and writes it to
+    ``OUT/irispy_plus_run.json``; here one is made by hand, to show what it tells:
+
+    >>> from pathlib import Path
+    >>> from irispy_plus.archive import RunReport
+    >>> report = RunReport(
+    ...     Path("out"),
+    ...     entries={
+    ...         "20150101_000000_3600000000": {"status": "done", "seconds": 0.8},
+    ...         "20150102_010000_3600000001": {"status": "skipped", "seconds": 0.0},
+    ...         "20150103_020000_3600000002": {
+    ...             "status": "failed",
+    ...             "seconds": 0.1,
+    ...             "error": "ValueError: no Si IV 1403 window",
+    ...             "traceback": "Traceback (most recent call last): ...",
+    ...         },
+    ...     },
+    ...     seconds=1.5,
+    ... )
+    >>> report.done, report.skipped, report.failed
+    (1, 1, 1)
+    >>> report.summary()
+    '1 done, 1 skipped (already done), 1 failed in 1.5 s; results in out'
+    >>> list(report.failures)
+    ['20150103_020000_3600000002']
+    >>> report.table["status"].tolist()  # one row per observation
+    ['done', 'skipped', 'failed']
     """
 
     out: Path

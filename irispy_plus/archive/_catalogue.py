@@ -71,6 +71,27 @@ class IndexReport:
         Files that could not be indexed (see `Archive.errors`).
     seconds : float
         How long the update took.
+
+    Examples
+    --------
+    `Archive.update` returns one, and ``Archive.last_update`` keeps the last:
+
+    >>> import shutil
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from irispy_plus.archive import Archive
+    >>> from irispy_plus.testing.archives import make_archive
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> root = make_archive(Path(folder.name) / "iris", n_observations=3)
+    >>> archive = Archive(root)  # a raster and a slit-jaw file per observation
+    >>> first = archive.last_update
+    >>> first.read, first.kept, first.removed, first.errors
+    (6, 0, 0, 0)
+    >>> shutil.rmtree(root / "20150103_020000_3600000002")  # one observation goes
+    >>> report = archive.update()
+    >>> report.read, report.kept, report.removed, len(archive)
+    (0, 4, 2, 2)
+    >>> folder.cleanup()
     """
 
     read: int = 0

@@ -133,6 +133,22 @@ class Crops:
         ``"sji"`` or ``"spectrogram"``.
     sources : list of str
         Which observation (or file) each crop comes from.
+
+    Examples
+    --------
+    `sample_crops` and `CropLoader` make them; 16 x 16 pixel crops of the sample
+    slit-jaw series:
+
+    >>> from irispy_plus import read_cube
+    >>> from irispy_plus.archive import sample_crops
+    >>> from irispy_plus.data import sample
+    >>> crops = sample_crops(read_cube(sample.SJI_1400), 16, n=3, seed=0, source="sample")
+    >>> len(crops), crops.kind, crops.data.shape, crops.data.dtype.name
+    (3, 'sji', (3, 16, 16), 'float32')
+    >>> crops.origin.shape, sorted(crops.coords), crops.coords["tx"].shape
+    ((3, 3), ['time', 'tx', 'ty'], (3, 16, 16))
+    >>> crops.unit, crops.sources
+    (Unit("DN_IRIS_SJI_FUV"), ['sample', 'sample', 'sample'])
     """
 
     data: np.ndarray

@@ -107,11 +107,32 @@ def select_mask(table, **criteria):
     Returns
     -------
     numpy.ndarray of bool
+        True for the rows that meet every criterion (``len(table)`` values).
 
     Raises
     ------
     IrispyPlusError
         For an unknown criterion or a value of the wrong kind.
+
+    Examples
+    --------
+    `Archive.select` uses it; on the catalogue of a small archive:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import astropy.units as u
+    >>> from irispy_plus.archive import Archive, select_mask
+    >>> from irispy_plus.testing.archives import make_archive
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> table = Archive(make_archive(Path(folder.name) / "iris", n_observations=4)).table
+    >>> table["sji_bands"].tolist()
+    ['SJI_1400', 'SJI_2832', 'SJI_1400', 'SJI_2832']
+    >>> select_mask(table, bands=1400)
+    array([ True, False,  True, False])
+    >>> mask = select_mask(table, bands=1400, distance=(None, 900 * u.arcsec))
+    >>> table["obs_id"][mask].tolist()
+    ['20150103_020000_3600000002']
+    >>> folder.cleanup()
     """
     unknown = sorted(set(criteria) - set(_CRITERIA))
     if unknown:

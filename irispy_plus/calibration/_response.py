@@ -268,6 +268,21 @@ class IRISResponse:
         Slit-jaw areas, shape ``time.shape + (4, n_wavelength)`` (1330, 1400, 2796, 2832), cm2.
     dn2phot_sg, dn2phot_sji : astropy.units.Quantity
         Photons per DN as the response file gives them.
+
+    Examples
+    --------
+    `iris_response` makes one; with two dates, every area has a leading time axis:
+
+    >>> from irispy_plus.calibration import iris_response
+    >>> response = iris_response(["2014-01-01", "2021-09-05"])
+    >>> response.time.shape, response.area_sg.shape, response.area_sji.shape
+    ((2,), (2, 2, 3601), (2, 4, 3601))
+    >>> response.wavelength[[0, -1]]
+    <Quantity [120., 300.] nm>
+    >>> response.area("SJI_1400").shape
+    (2, 3601)
+    >>> response.dn2phot_sg
+    <Quantity [ 4., 18.] ph / DN>
     """
 
     time: Time

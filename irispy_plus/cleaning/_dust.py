@@ -75,6 +75,25 @@ def find_dust(sji, *, threshold=3.5, size=7, persistence=0.8):
     -------
     numpy.ndarray of bool
         The dust specks, shape (y, x), in detector pixels.
+
+    Examples
+    --------
+    A 2 x 2 pixel speck that dims six noisy frames by 40 %:
+
+    >>> import numpy as np
+    >>> from irispy_plus.cleaning import find_dust
+    >>> frames = np.random.default_rng(0).normal(100, 2, size=(6, 40, 40))
+    >>> frames[:, 20:22, 10:12] *= 0.6
+    >>> np.argwhere(find_dust(frames)).tolist()
+    [[20, 10], [20, 11], [21, 10], [21, 11]]
+
+    On a slit-jaw cube, the mask has the shape of one frame:
+
+    >>> from irispy_plus import read_cube
+    >>> from irispy_plus.data import sample
+    >>> sji = read_cube(sample.SNS_SJI_2832)
+    >>> sji.shape, find_dust(sji).shape
+    ((10, 40, 37), (40, 37))
     """
     frames = _frames_with_fill_masked(sji)
     below = np.zeros(frames.shape[1:])

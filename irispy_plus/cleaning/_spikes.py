@@ -116,6 +116,23 @@ def find_spikes(cube, *, threshold=4.0):
         The spikes, shape of the cube.
     model : numpy.ndarray
         The local model (median of the three axis models), for replacing them.
+
+    Examples
+    --------
+    One hot pixel in noisy spectra (exposure, slit, wavelength), and the value its
+    neighbours give there:
+
+    >>> import numpy as np
+    >>> from irispy_plus.cleaning import find_spikes
+    >>> spectra = np.random.default_rng(0).normal(50, 2, size=(10, 30, 40))
+    >>> spectra[4, 12, 20] = 400
+    >>> spikes, model = find_spikes(spectra)
+    >>> np.argwhere(spikes).tolist()
+    [[4, 12, 20]]
+    >>> round(float(model[4, 12, 20]), -1)
+    50.0
+
+    `remove_spikes` does this on a cube and replaces or masks what is found.
     """
     data = masked_values(cube)
     if data.ndim != 3:

@@ -215,6 +215,27 @@ def chianti_ratio_curve(name, *, temperature=None, density=None, database=None) 
     IrispyPlusError
         If fiasco is not installed, no CHIANTI database is found (nothing is downloaded
         here), or ``name`` is unknown.
+
+    Examples
+    --------
+    The curves that can be asked for are the keys of `RATIOS`:
+
+    >>> from irispy_plus.diagnostics import RATIOS
+    >>> list(RATIOS)[0]
+    'O IV 1399.77/1401.16'
+
+    Computing a curve needs fiasco and a CHIANTI database (some hundreds of MB, built
+    once as the fiasco documentation describes). Neither is installed where these
+    examples are tested, so the following lines are shown but not run:
+
+    >>> import astropy.units as u
+    >>> from irispy_plus.diagnostics import chianti_ratio_curve
+    >>> curve = chianti_ratio_curve("O IV 1399.77/1401.16", temperature=10**5.15 * u.K)  # doctest: +SKIP
+    >>> curve.colnames, len(curve)  # doctest: +SKIP
+    (['density', 'ratio'], 51)
+
+    The table is the ``curve`` of `density_from_ratio`, e.g.
+    ``density_from_ratio(ratio_map, curve)``.
     """
     if name not in RATIOS:
         msg = f"Unknown ratio {name!r}; choose one of {', '.join(map(repr, RATIOS))}."

@@ -18,12 +18,26 @@ def default_limits(model, x):
     Parameters
     ----------
     model : LineModel
+        The model whose parameters are bounded.
     x : numpy.ndarray
         The fitted wavelengths.
 
     Returns
     -------
     numpy.ndarray
+        ``[lower, upper]``, each with one value per parameter of ``model`` (in the order
+        of ``model.parameter_names``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irispy_plus.fitting import LineModel, default_limits
+    >>> wave = np.linspace(1402.0, 1403.0, 41)  # 0.025 Å steps
+    >>> lower, upper = default_limits(LineModel(), wave)
+    >>> lower.round(4).tolist()
+    [-inf, 0.0, 1402.0, 0.0025]
+    >>> upper.round(4).tolist()
+    [inf, inf, 1403.0, 1.0]
     """
     step = float(np.median(np.abs(np.diff(x)))) if x.size > 1 else 1.0
     span = float(x.max() - x.min())
@@ -86,13 +100,25 @@ def auto_guess(x, y, valid, model, *, centers=None):
     valid : numpy.ndarray of bool
         Usable pixels ``(N, M)``.
     model : LineModel
+        The model whose parameters are guessed (``P`` of them).
     centers : sequence of float, optional
         Nominal centre (Å) per component.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, P)``; NaN where a spectrum has no signal.
+        ``(N, P)``, in the order of ``model.parameter_names``; NaN where a spectrum has
+        no signal.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irispy_plus.fitting import LineModel, auto_guess
+    >>> wave = np.linspace(1402.0, 1403.0, 41)
+    >>> spectra = 5 + 80 * np.exp(-0.5 * ((wave - 1402.8) / 0.07) ** 2)[None, :]
+    >>> valid = np.ones(spectra.shape, dtype=bool)
+    >>> auto_guess(wave, spectra, valid, LineModel()).round(3).tolist()
+    [[5.0, 80.0, 1402.8, 0.07]]
     """
     single = model.n_components == 1 and model.components[0] == "gaussian" and centers is None
     mom = moment_arrays(x, y, valid, full=False, peak_index=single)

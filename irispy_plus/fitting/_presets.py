@@ -64,6 +64,15 @@ class SpectrumFit:
     It unpacks and indexes like the tutorial's tuple ``profile, components, best_vals,
     errors``: ``fit_siiv(spectrum, wavelength)[2]`` is ``best_vals``.
 
+    Parameters
+    ----------
+    result : FitResult
+        The fit of the one spectrum (one-element maps).
+    data : numpy.ndarray
+        The spectrum over the fitted wavelengths.
+    figure : matplotlib.figure.Figure, optional
+        The plot, if one was made.
+
     Attributes
     ----------
     profile : numpy.ndarray
@@ -83,8 +92,26 @@ class SpectrumFit:
     flag : int
         `~irispy_plus.fitting.FitFlag` bits (0: converged).
     converged : bool
+        Whether the fit converged.
+    result : FitResult
+        The fit as `~irispy_plus.fitting.fit_lines` returns it (one spectrum).
     figure : matplotlib.figure.Figure or None
         The plot, if one was made.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from irispy_plus.fitting import fit_siiv
+    >>> wave = 1401.5 + 0.02596 * np.arange(100)
+    >>> spectrum = 5 + 80 * np.exp(-0.5 * ((wave - 1402.8) / 0.07) ** 2)
+    >>> fit = fit_siiv(spectrum, wave, plot=False)
+    >>> fit.names, fit.converged, fit.flag
+    (['c', 'amp1', 'mu1', 'sigma1'], True, 0)
+    >>> round(float(fit.best_vals[fit.names.index("mu1")]), 3)
+    1402.8
+    >>> profile, components, best_vals, errors = fit  # the tutorial's tuple
+    >>> len(components), profile.shape == fit.wavelength.shape
+    (1, True)
     """
 
     def __init__(self, result: FitResult, data: np.ndarray, figure: Any = None) -> None:

@@ -30,6 +30,17 @@ class Coalignment:
     """
     The offset between an IRIS image and a reference, and how to apply it.
 
+    `coalign` returns one; one can also be made from an offset known otherwise.
+
+    Parameters
+    ----------
+    shift : astropy.units.Quantity or sequence of float
+        ``(dTx, dTy)``, arcsec (numbers are taken as arcsec).
+    correlation : float
+        The normalised cross-correlation of the aligned images.
+    iterations : int
+        How many reprojections it took.
+
     Attributes
     ----------
     shift : astropy.units.Quantity
@@ -40,6 +51,25 @@ class Coalignment:
         structure).
     iterations : int
         How many reprojections it took.
+
+    Examples
+    --------
+    Move the pointing of a whole slit-jaw cube by an offset (here one given by hand;
+    `coalign` measures it against a reference):
+
+    >>> import astropy.units as u
+    >>> from irispy_plus import read_cube
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.maps import Coalignment, to_map
+    >>> found = Coalignment([2, -1] * u.arcsec, correlation=0.98, iterations=1)
+    >>> found
+    Coalignment(shift=(+2.000, -1.000) arcsec, correlation=0.980, iterations=1)
+    >>> sji = read_cube(sample.SJI_1400)
+    >>> aligned = found.apply(sji)  # a new cube; sji is unchanged
+    >>> before = to_map(sji[0]).pixel_to_world(0 * u.pix, 0 * u.pix)
+    >>> after = to_map(aligned[0]).pixel_to_world(0 * u.pix, 0 * u.pix)
+    >>> (after.Tx - before.Tx).to(u.arcsec).round(3), (after.Ty - before.Ty).to(u.arcsec).round(3)
+    (<Angle 2. arcsec>, <Angle -1. arcsec>)
     """
 
     def __init__(self, shift, correlation, iterations):
@@ -65,7 +95,8 @@ class Coalignment:
 
         Returns
         -------
-        The same kind of object with its pointing moved; ``target`` is not changed.
+        sunpy.map.GenericMap or irispy_plus cube
+            The same kind of object with its pointing moved; ``target`` is not changed.
 
         Raises
         ------

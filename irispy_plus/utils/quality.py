@@ -46,6 +46,19 @@ class FitFlag(IntFlag):
         the others' come from the determined part of the covariance.
     AT_BOUND
         A free parameter ended on one of its bounds (informative).
+
+    Examples
+    --------
+    The bits of a fit's flag combine with ``|`` and are tested with ``&``:
+
+    >>> from irispy_plus.fitting import FitFlag, QualityFlag
+    >>> flag = FitFlag.SINGULAR | FitFlag.AT_BOUND
+    >>> flag
+    <FitFlag.SINGULAR|AT_BOUND: 24>
+    >>> bool(flag & FitFlag.NOT_CONVERGED), int(flag)
+    (False, 24)
+    >>> QualityFlag(int(flag))  # the same bits, read as QualityFlag
+    <QualityFlag.SINGULAR|AT_BOUND: 24>
     """
 
     NOT_CONVERGED = 1
@@ -103,6 +116,20 @@ class QualityFlag(IntFlag):
         no signal): no asymmetry.
     OUT_OF_RANGE
         (density) The line ratio lies outside the range of the density curve.
+
+    Examples
+    --------
+    Name the bits of a flag array, and find the values that carry one of them:
+
+    >>> import numpy as np
+    >>> from irispy_plus.fitting import QualityFlag
+    >>> flags = np.array([0, 2, 32 | 512], dtype=np.int32)
+    >>> [QualityFlag(int(value)) for value in flags]
+    [<QualityFlag: 0>, <QualityFlag.NO_DATA: 2>, <QualityFlag.FILL|NOISY: 544>]
+    >>> (flags & QualityFlag.NOISY) != 0
+    array([False, False,  True])
+    >>> QualityFlag.OUT_OF_RANGE.name, int(QualityFlag.OUT_OF_RANGE)
+    ('OUT_OF_RANGE', 2048)
     """
 
     NOT_CONVERGED = 1

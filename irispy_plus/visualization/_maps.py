@@ -363,6 +363,26 @@ def save_map(cube, path, *, dpi: float = 100, figsize=(7, 6), **kwargs):
     -------
     matplotlib.figure.Figure
         The figure written.
+
+    Examples
+    --------
+    Write the intensity map of the Si IV 1403 moments of the sample raster (no pyplot
+    figure is opened):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from irispy_plus import read_cube
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.fitting import moments
+    >>> from irispy_plus.visualization import save_map
+    >>> maps = moments(read_cube(sample.RASTER, "Si IV 1403"))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "intensity.png"
+    ...     figure = save_map(maps["intensity"], path, dpi=50)
+    ...     path.is_file()
+    True
+    >>> figure.get_size_inches().tolist()
+    [7.0, 6.0]
     """
     from matplotlib.figure import Figure
 

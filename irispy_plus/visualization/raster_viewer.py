@@ -79,6 +79,27 @@ class RasterQuickLookSettings:
         ``"number"`` or ``"time"``.
     interval : float
         Milliseconds between animation frames.
+
+    Examples
+    --------
+    Start the viewer in a given state (any of these can also be given to `quick_look`
+    as keywords):
+
+    >>> import matplotlib.pyplot as plt
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.visualization import RasterQuickLookSettings, quick_look
+    >>> observation = read_files(sample.RASTER, as_observation=True)
+    >>> settings = RasterQuickLookSettings(window="Si IV 1403", step=2, slit=30, cmap="gray")
+    >>> viewer = quick_look(observation, settings=settings)
+    >>> viewer.settings is settings
+    True
+    >>> viewer.window.label, viewer.step, viewer.slit
+    ('Si IV 1403', 2, 30)
+    >>> viewer.images["xy_map"].get_cmap().name
+    'gray'
+    >>> viewer.quit()
+    >>> plt.close("all")
     """
 
     window: str | None = None
@@ -100,9 +121,19 @@ class RasterQuickLook(Viewer):
     """
     The raster viewer; see `quick_look`.
 
+    Parameters
+    ----------
+    data : RasterCollection, IRISSpectrogramCube or IRISRasterSequence
+        What to show.
+    settings : RasterQuickLookSettings, optional
+        The start state; by default the one kept for ``data``.
+    **start
+        Settings to change first (the fields of `RasterQuickLookSettings`).
+
     Attributes
     ----------
     figure : matplotlib.figure.Figure
+        The viewer's figure.
     axes, images : dict
         Panel name (``"xy_map"``, ``"slit_spectra"``, ``"spectrum"``) -> axes, and the
         two image artists.
@@ -114,6 +145,27 @@ class RasterQuickLook(Viewer):
         The points of interest added (``a``, ``A``).
     settings : RasterQuickLookSettings
         The state kept between calls.
+
+    Examples
+    --------
+    `quick_look` makes one; its methods are what the keys and the pointer do:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from irispy_plus import read_files
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.visualization import quick_look
+    >>> viewer = quick_look(read_files(sample.RASTER, as_observation=True), window="Si IV 1403")
+    >>> type(viewer).__name__, sorted(viewer.axes)
+    ('RasterQuickLook', ['slit_spectra', 'spectrum', 'xy_map'])
+    >>> viewer.move(step=2, slit=30, wave=10)
+    >>> viewer.step, viewer.slit, viewer.wave
+    (2, 30, 10)
+    >>> viewer.images["xy_map"].get_array().shape  # slit pixels x raster steps
+    (109, 8)
+    >>> viewer.snapshot().pixel  # what is shown, as a point of interest
+    {'step': 2, 'slit': 30, 'wavelength': 10}
+    >>> viewer.quit()
+    >>> plt.close("all")
     """
 
     help_text = HELP

@@ -63,6 +63,22 @@ class SJIQuickLookSettings:
         ``"off"``, ``"thin"`` or ``"thick"``.
     interval : float
         Milliseconds between movie frames.
+
+    Examples
+    --------
+    Start the viewer in a given state (any of these can also be given to
+    `sji_quick_look` as keywords):
+
+    >>> import matplotlib.pyplot as plt
+    >>> from irispy_plus import read_cube
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.visualization import SJIQuickLookSettings, sji_quick_look
+    >>> settings = SJIQuickLookSettings(frame=3, slit="thick", cmap="gray")
+    >>> viewer = sji_quick_look(read_cube(sample.SNS_SJI_1400), settings=settings)
+    >>> viewer.settings is settings, viewer.frame_index, viewer.image.get_cmap().name
+    (True, 3, 'gray')
+    >>> viewer.quit()
+    >>> plt.close("all")
     """
 
     frame: int | None = None
@@ -80,16 +96,48 @@ class SJIQuickLook(Viewer):
     """
     The slit-jaw viewer; see `sji_quick_look`.
 
+    Parameters
+    ----------
+    cube : irispy_plus.cubes.IRISSJICube
+        The slit-jaw series, (time, y, x).
+    settings : SJIQuickLookSettings, optional
+        The start state; by default the one kept for ``cube``.
+    **start
+        Settings to change first (the fields of `SJIQuickLookSettings`).
+
     Attributes
     ----------
     figure : matplotlib.figure.Figure
+        The viewer's figure.
     axes : dict
         ``"frame"`` and ``"time"`` axes.
     image : matplotlib.image.AxesImage
-    frame_index : int
         The frame shown.
+    frame_index : int
+        The index of the frame shown.
     points : list of PointOfInterest
+        The points of interest added (``a``).
     settings : SJIQuickLookSettings
+        The state kept between calls.
+
+    Examples
+    --------
+    `sji_quick_look` makes one; its methods are what the keys and the pointer do:
+
+    >>> import matplotlib.pyplot as plt
+    >>> from irispy_plus import read_cube
+    >>> from irispy_plus.data import sample
+    >>> from irispy_plus.visualization import sji_quick_look
+    >>> viewer = sji_quick_look(read_cube(sample.SNS_SJI_1400))
+    >>> type(viewer).__name__, sorted(viewer.axes)
+    ('SJIQuickLook', ['frame', 'time'])
+    >>> viewer.show_frame(7)
+    >>> viewer.frame_index, viewer.image.get_array().shape
+    (7, (40, 37))
+    >>> viewer.snapshot().kind
+    'sji'
+    >>> viewer.quit()
+    >>> plt.close("all")
     """
 
     help_text = HELP
