@@ -20,17 +20,19 @@ case table on the number of extrema; single-peaked profiles keep their peak as t
 """
 
 import astropy.constants as const
+import astropy.units as u
 import numpy as np
 
 from irispy_plus.diagnostics._common import valid_pixels
 from irispy_plus.diagnostics._spline import tension_spline_matrix
+from irispy_plus.physics.lines import rest_wavelength
 from irispy_plus.utils.quality import QualityFlag
 
 __all__ = ["MGII_H_REST", "MGII_K_REST", "TRIPLET", "feature_block", "line_setup"]
 
-#: Rest wavelengths (Å, vacuum) of Mg II k and h.
-MGII_K_REST = 2796.352
-MGII_H_REST = 2803.530
+#: Rest wavelengths (Å, vacuum) of Mg II k and h, from the line list (2796.352, 2803.530).
+MGII_K_REST = float(rest_wavelength("Mg II", near=2796.4).to_value(u.AA))
+MGII_H_REST = float(rest_wavelength("Mg II", near=2803.5).to_value(u.AA))
 #: The subordinate triplet blend (Å, vacuum) and the bands of the emission index: the
 #: line band and two reference bands in the k and h wings, clear of the 2797.9-2798.0 Å
 #: triplet lines and of Ni I 2799.474 Å.

@@ -192,7 +192,7 @@ def find_lines(element=None, ion=None, window=None, wavelength_range=None) -> QT
     --------
     >>> from irispy_plus.physics import find_lines
     >>> (find_lines(element=["Mg", "Ni"], window="Mg II k 2796")["wavelength"].value.tolist())
-    [2791.6, 2796.352, 2798.754, 2798.823, 2799.474, 2803.531]
+    [2791.6, 2796.352, 2798.754, 2798.823, 2799.474, 2803.53]
     """
     table = line_list()
     keep = np.ones(len(table), dtype=bool)

@@ -72,7 +72,7 @@ def test_lines_in_window():
     assert set(lines_in_window("Si IV 1403")["ion"]) == {"O IV", "Si IV", "S IV", "Fe II"}
     assert len(lines_in_window("2832")) == 0
     h = lines_in_window("Mg II h 2803")
-    assert h["wavelength"].value.tolist() == [2801.907, 2803.531]
+    assert h["wavelength"].value.tolist() == [2801.907, 2803.53]
 
 
 def test_find_lines_filters():
