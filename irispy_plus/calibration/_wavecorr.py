@@ -21,6 +21,7 @@ from astropy.table import QTable
 
 from irispy_plus.calibration._cube import IRISData
 from irispy_plus.calibration._wavelength import _invalid, apply_wavelength_shift
+from irispy_plus.physics.lines import rest_wavelength
 from irispy_plus.utils.exceptions import IrispyPlusCalibrationError, warn_user
 from irispy_plus.utils.logger import log
 
@@ -32,16 +33,20 @@ __all__ = ["ORBITAL_PERIOD", "REFERENCE_LINES", "correct_wavelengths", "waveleng
 #: The IRIS orbital period used for the drift fit (as ``iris_prep_wavecorr_l2``).
 ORBITAL_PERIOD = 5856 * u.s
 
-#: The photospheric reference lines of ``iris_prep_wavecorr_l2``: rest wavelength (vacuum),
-#: detector, fit range, whether the line is in absorption, and the largest distance of a
-#: shift from the median before it is an outlier.
+#: The photospheric reference lines of ``iris_prep_wavecorr_l2``: rest wavelength (vacuum,
+#: from the line list: Ni I 2799.474, Mn I 2801.902, Fe I 2805.346, O I 1355.598 and
+#: Fe II 1392.817 Å), detector, fit range, whether the line is in absorption, and the
+#: largest distance of a shift from the median before it is an outlier.
 REFERENCE_LINES = QTable(
     rows=[
-        ("Ni I", 2799.474, "NUV", 2799.3, 2799.8, True, 0.08),
-        ("Mn I", 2801.902, "NUV", 2801.6, 2802.4, True, 0.08),
-        ("Fe I", 2805.346, "NUV", 2805.1, 2805.7, True, 0.08),
-        ("O I", 1355.598, "FUV", 1355.4, 1355.9, False, 0.05),
-        ("Fe II", 1392.817, "FUV", 1392.6, 1393.1, False, 0.05),
+        (ion, rest_wavelength(ion, near=near).to_value(u.AA), detector, low, high, absorption, outlier)
+        for ion, near, detector, low, high, absorption, outlier in (
+            ("Ni I", 2799.47, "NUV", 2799.3, 2799.8, True, 0.08),
+            ("Mn I", 2801.90, "NUV", 2801.6, 2802.4, True, 0.08),
+            ("Fe I", 2805.35, "NUV", 2805.1, 2805.7, True, 0.08),
+            ("O I", 1355.60, "FUV", 1355.4, 1355.9, False, 0.05),
+            ("Fe II", 1392.82, "FUV", 1392.6, 1393.1, False, 0.05),
+        )
     ],
     names=("ion", "wavelength", "detector", "range_min", "range_max", "absorption", "outlier"),
     units={"wavelength": u.AA, "range_min": u.AA, "range_max": u.AA, "outlier": u.AA},

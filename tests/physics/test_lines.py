@@ -72,14 +72,14 @@ def test_lines_in_window():
     assert set(lines_in_window("Si IV 1403")["ion"]) == {"O IV", "Si IV", "S IV", "Fe II"}
     assert len(lines_in_window("2832")) == 0
     h = lines_in_window("Mg II h 2803")
-    assert h["wavelength"].value.tolist() == [2801.907, 2803.53]
+    assert h["wavelength"].value.tolist() == [2801.902, 2803.53, 2805.346]
 
 
 def test_find_lines_filters():
     mg_fe = find_lines(element=["Mg", "Fe"], window="Mg II k 2796")
-    assert set(mg_fe["element"]) == {"Mg"}
+    assert set(mg_fe["ion"]) == {"Mg II", "Fe I"}
     fe = find_lines(element="fe")
-    assert set(fe["ion"]) == {"Fe II", "Fe XII", "Fe XXI"}
+    assert set(fe["ion"]) == {"Fe I", "Fe II", "Fe XII", "Fe XXI"}
     both = find_lines(element=["Mg", "Fe"], window=["Si IV 1403", "Mg II k 2796"])
     assert set(both["element"]) == {"Mg", "Fe"}
     ranged = find_lines(wavelength_range=[1393, 1394] * u.AA)
