@@ -133,7 +133,15 @@ def test_derived_map_without_flags_marks_fill():
     np.testing.assert_array_equal(DerivedMap(derived).flags, derived.flags)
 
 
-def test_file_with_flags_of_another_shape_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("flags", "what"),
+    [
+        (np.zeros((3, 2), np.int32), "int32 array of shape \\(3, 2\\)"),
+        (np.full((2, 3), 1.7), "float64 array of shape \\(2, 3\\)"),
+        (np.array([["a", "b", "c"], ["d", "e", "f"]]), "<U1 array"),
+    ],
+)
+def test_file_with_unusable_flags_is_refused(tmp_path, monkeypatch, flags, what):
     from irispy_plus.asdf.converters._maps import DerivedMapConverter
     from irispy_plus.utils.exceptions import IrispyPlusFileError
 
@@ -141,12 +149,12 @@ def test_file_with_flags_of_another_shape_is_refused(tmp_path, monkeypatch):
 
     def damaged(self, derived, tag, ctx):
         node = write(self, derived, tag, ctx)
-        node["flags"] = np.zeros((3, 2), np.int32)
+        node["flags"] = flags
         return node
 
     monkeypatch.setattr(DerivedMapConverter, "to_yaml_tree", damaged)
     path = save(DerivedMap(np.zeros((2, 3)), wcs=WCS(naxis=2)), tmp_path / "damaged")
-    expected = r"damaged.asdf could not be read: flags must be .* shape \(2, 3\)"
+    expected = rf"damaged.asdf could not be read: flags must be .* shape \(2, 3\), not a {what}"
     with pytest.raises(IrispyPlusFileError, match=expected):
         load(path)
 

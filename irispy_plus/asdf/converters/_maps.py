@@ -39,5 +39,6 @@ class DerivedMapConverter(Converter):
         from irispy_plus.utils._plotting import as_map
         from irispy_plus.utils.quality import DerivedMap
 
-        flags = np.array(node["flags"], dtype=np.int32)
+        # Not cast here: DerivedMap refuses flags that are not integers of the data's shape.
+        flags = np.array(node["flags"])
         return as_map(cube_from_tree(partial(DerivedMap, flags=flags), node))
