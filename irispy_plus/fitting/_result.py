@@ -300,10 +300,14 @@ class FitResult:
         >>> bool((snr.data[~snr.mask] > 0).mean() > 0.5)
         True
         """
+        return self._cube(
+            self._amplitude_snr(component), u.dimensionless_unscaled, meta={"parameter": f"snr{component}"}
+        )
+
+    def _amplitude_snr(self, component):
         k, _ = self._component(component)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = self.values[..., k] / np.where(self.errors[..., k] > 0, self.errors[..., k], np.nan)
-        return self._cube(ratio, u.dimensionless_unscaled, meta={"parameter": f"snr{component}"})
+            return self.values[..., k] / np.where(self.errors[..., k] > 0, self.errors[..., k], np.nan)
 
     def _low_signal(self, component, min_snr):
         """Where the component's amplitude S/N is below ``min_snr`` or unknown (None if not asked)."""
@@ -312,7 +316,7 @@ class FitResult:
         if isinstance(min_snr, bool) or not isinstance(min_snr, int | float | np.number) or not min_snr > 0:
             msg = f"min_snr={min_snr!r}: give a positive number (the amplitude over its error), e.g. 5."
             raise IrispyPlusFitError(msg)
-        ratio = self.signal_to_noise(component).data
+        ratio = self._amplitude_snr(component)
         with np.errstate(invalid="ignore"):
             return ~(ratio >= min_snr)
 
